@@ -1,0 +1,3 @@
+from branchtui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""The audit trail and the one way to write: a transaction with an audit row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+from contextlib import contextmanager
+from decimal import Decimal
+
+from branchtui.store.db import database
+from branchtui.store.models import Audit
+
+
+def current_login() -> str:
+    """The SSH account name, or BRANCHTUI_USER when a wrapper sets it."""
+    try:
+        return os.environ.get("BRANCHTUI_USER") or getpass.getuser()
+    except Exception:  # no passwd entry (containers): still audit something
+        return "unknown"
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance) -> dict:
+    """Column values of a row, foreign keys as ids, ready for JSON."""
+    return {
+        field.column_name: _jsonable(instance.__data__.get(field.name))
+        for field in instance._meta.sorted_fields
+    }
+
+
+def record(table: str, row_id: int | None, action: str, before: dict | None, after: dict | None) -> None:
+    Audit.create(
+        at=dt.datetime.now(),
+        login=current_login(),
+        table=table,
+        row_id=row_id,
+        action=action,
+        before=None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
+        after=None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
+    )
+
+
+@contextmanager
+def transaction():
+    """One short write transaction (BEGIN IMMEDIATE on SQLite)."""
+    with database.atomic():
+        yield
+
+
+def save_audited(instance, before: dict | None = None) -> None:
+    """Insert or update ``instance`` and leave its audit row, in the caller's transaction."""
+    created = instance.id is None
+    instance.save()
+    record(
+        instance._meta.table_name,
+        instance.id,
+        "create" if created else "update",
+        None if created else before,
+        snapshot(instance),
+    )
+
+
+def history(table: str, row_id: int, limit: int = 50) -> list[Audit]:
+    return list(
+        Audit.select()
+        .where((Audit.table == table) & (Audit.row_id == row_id))
+        .order_by(Audit.at.desc(), Audit.id.desc())
+        .limit(limit)
+    )

@@ -1,0 +1,50 @@
+"""One family of errors whose messages a person can act on."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every refusal by the domain layer."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class ValidationError(DomainError):
+    """Bad input, per field: ``errors`` maps a field name to a Chinese message."""
+
+    def __init__(self, errors: dict[str, str] | str, message: str | None = None):
+        if isinstance(errors, str):
+            errors = {errors: message or ""}
+        self.errors = dict(errors)
+        super().__init__("；".join(self.errors.values()))
+
+    @property
+    def field(self) -> str:
+        return next(iter(self.errors))
+
+
+class Collector:
+    """Gathers the errors of a whole form so the user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+        self.values: dict[str, object] = {}
+
+    def take(self, field: str, parse, *args, **kwargs):
+        """Run ``parse``; keep its value, or its message under ``field``."""
+        try:
+            value = parse(*args, **kwargs)
+        except ValidationError as exc:
+            self.errors.setdefault(field, next(iter(exc.errors.values())))
+            value = None
+        self.values[field] = value
+        return value
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)

@@ -1,0 +1,75 @@
+"""Party-member activity rooms (一居一支一室: at most one per branch)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from peewee import IntegrityError
+
+from branchtui.domain import audit
+from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.parse import clean_text, parse_int, parse_money
+from branchtui.i18n import _
+from branchtui.store.models import Branch, Room
+
+
+def validate_room(data: Mapping[str, Any], *, room_id: int | None = None) -> dict:
+    c = Collector()
+    v = {
+        "name": c.take("name", clean_text, data.get("name"), "name", "活动室名称", 60, required=True),
+        "address": c.take("address", clean_text, data.get("address"), "address", "地址", 120),
+        "area_m2": c.take("area_m2", parse_int, data.get("area_m2"), "area_m2", "面积（平方米）",
+                          minimum=1, maximum=100000),
+        "manager": c.take("manager", clean_text, data.get("manager"), "manager", "管理员", 30),
+        "open_hours": c.take("open_hours", clean_text, data.get("open_hours"), "open_hours",
+                             "开放时间", 60),
+        "build_cost": c.take("build_cost", parse_money, data.get("build_cost"), "build_cost",
+                             "建设投入"),
+        "notes": c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
+    }
+    if v["build_cost"] is None:
+        v["build_cost"] = 0
+    try:
+        branch_id = int(data.get("branch"))
+    except (TypeError, ValueError):
+        branch_id = None
+    branch = Branch.get_or_none(Branch.id == branch_id) if branch_id else None
+    if branch is None:
+        c.add("branch", _("请选择所属支部"))
+    else:
+        v["branch"] = branch.id
+        taken = Room.select().where((Room.branch == branch.id) & (Room.id != (room_id or 0))).first()
+        if taken:
+            c.add("branch", _("{branch}已有活动室“{room}”：一个支部只设一个活动室").format(
+                branch=branch.name, room=taken.name))
+    c.raise_if_any()
+    return v
+
+
+def room_of_branch(branch_id: int) -> Room | None:
+    return Room.get_or_none(Room.branch == branch_id)
+
+
+def get_room(room_id: int) -> Room:
+    room = Room.get_or_none(Room.id == room_id)
+    if room is None:
+        raise NotFound(_("活动室记录不存在（可能已被他人删除）"))
+    return room
+
+
+def save_room(data: Mapping[str, Any], *, room_id: int | None = None) -> Room:
+    """Create the branch's room, or update room ``room_id``."""
+    if room_id is not None:
+        room = get_room(room_id)
+        before = audit.snapshot(room)
+    else:
+        room, before = Room(), None
+    values = validate_room(data, room_id=room_id)
+    for key, value in values.items():
+        setattr(room, key, value)
+    try:
+        with audit.transaction():
+            audit.save_audited(room, before)
+    except IntegrityError:
+        raise ValidationError("branch", _("该支部已有活动室：一个支部只设一个活动室")) from None
+    return room

@@ -1,0 +1,93 @@
+"""The overview's figures, from a handful of aggregate queries (no N+1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from peewee import JOIN, Case, fn
+
+from branchtui.domain.branches import committee_name
+from branchtui.store.models import Branch, Member, Room
+
+ROOM_STANDARD = "三个一"
+
+
+@dataclass(frozen=True)
+class BranchFigures:
+    id: int
+    name: str
+    community: str
+    secretary: str
+    members: int
+    full: int
+    probationary: int
+    room: str | None
+
+    @property
+    def full_ratio(self) -> float:
+        return self.full / self.members if self.members else 0.0
+
+
+@dataclass(frozen=True)
+class TownSummary:
+    as_of: dt.date
+    committee: str
+    branches: list[BranchFigures] = field(default_factory=list)
+    rooms_meeting_standard: int | None = None
+    standard: str = ROOM_STANDARD
+
+    @property
+    def members(self) -> int:
+        return sum(b.members for b in self.branches)
+
+    @property
+    def full(self) -> int:
+        return sum(b.full for b in self.branches)
+
+    @property
+    def probationary(self) -> int:
+        return sum(b.probationary for b in self.branches)
+
+    @property
+    def rooms(self) -> int:
+        return sum(1 for b in self.branches if b.room)
+
+    def to_json(self) -> dict:
+        """The stable interface of ``summary --json``; later areas add keys."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "committee": self.committee,
+            "branches": len(self.branches),
+            "members": {"total": self.members, "full": self.full, "probationary": self.probationary},
+            "rooms": {"total": self.rooms, "meeting_standard": self.rooms_meeting_standard,
+                      "standard": self.standard},
+        }
+
+
+def town_summary(as_of: dt.date | None = None) -> TownSummary:
+    """Figures as they stood on ``as_of``: members who had joined by then, in good standing."""
+    as_of = as_of or dt.date.today()
+    Secretary = Member.alias()
+    branches = (Branch.select(Branch.id, Branch.name, Branch.community,
+                              Secretary.name.alias("secretary_name"), Room.name.alias("room_name"))
+                .join(Secretary, JOIN.LEFT_OUTER, on=(Branch.secretary == Secretary.id))
+                .switch(Branch)
+                .join(Room, JOIN.LEFT_OUTER, on=(Room.branch == Branch.id))
+                .order_by(Branch.id)
+                .objects())
+    is_full = Case(None, [((Member.full_date.is_null(False)) & (Member.full_date <= as_of), 1)], 0)
+    counts = {
+        row.branch_id: (row.total, int(row.full or 0))
+        for row in Member.select(Member.branch, fn.COUNT(Member.id).alias("total"),
+                                 fn.SUM(is_full).alias("full"))
+        .where((Member.status == "正常") & (Member.join_date <= as_of))
+        .group_by(Member.branch)
+        .objects()
+    }
+    rows = []
+    for b in branches:
+        total, full = counts.get(b.id, (0, 0))
+        rows.append(BranchFigures(b.id, b.name, b.community, b.secretary_name or "",
+                                  total, full, total - full, b.room_name))
+    return TownSummary(as_of=as_of, committee=committee_name(), branches=rows)

@@ -1,0 +1,1 @@
+"""Persistence: Peewee models, the database opener, fields and migrations."""

@@ -1,0 +1,1 @@
+"""The Textual user interface. Talks to the database only through domain/."""

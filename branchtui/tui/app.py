@@ -1,0 +1,121 @@
+"""The branchtui application: top-level areas as MODES, keys, help, palette."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from branchtui.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def _overview() -> Screen:
+    from branchtui.tui.screens.overview import OverviewScreen
+
+    return OverviewScreen()
+
+
+def _branches() -> Screen:
+    from branchtui.tui.screens.branches import BranchesScreen
+
+    return BranchesScreen()
+
+
+class BranchApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "branchtui"
+    MODES = {"overview": _overview, "branches": _branches}
+    DEFAULT_MODE = "overview"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", _("帮助"), id="app.help"),
+        Binding("f2", "switch_mode('overview')", _("总览"), id="app.overview"),
+        Binding("f3", "switch_mode('branches')", _("支部党员"), id="app.branches"),
+        Binding("f5", "reload", _("刷新"), id="app.reload"),
+        Binding("ctrl+p", "command_palette", _("命令"), id="app.palette"),
+        Binding("ctrl+q", "quit", _("退出"), id="app.quit"),
+    ]
+
+    def __init__(self, *, today: dt.date | None = None, keymap: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self._today = today
+        self._keymap = keymap
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def on_mount(self) -> None:
+        from branchtui.domain.branches import committee_name  # noqa: F401  (warm import)
+
+        self.title = _("基层党建看板")
+        keymap = self._keymap if self._keymap is not None else load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+
+    # --- actions -------------------------------------------------------
+    def action_help(self) -> None:
+        from branchtui.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_reload(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+            self.notify(_("已刷新"), timeout=1.5)
+
+    def show_error(self, exc: Exception) -> None:
+        from branchtui.domain.errors import DomainError
+
+        if isinstance(exc, DomainError):
+            self.notify(str(exc), severity="error", timeout=6)
+        else:
+            log.exception("database work failed", exc_info=exc)
+            self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)
+
+    # --- command palette -----------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen and of the app, by its Chinese name."""
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in seen or active.node is None:
+                continue
+            if not isinstance(active.node, (App, Screen)):
+                continue
+            seen.add(binding.action)
+            node = active.node
+            yield SystemCommand(
+                binding.description,
+                f"{_('按键')} {self.get_key_display(binding)}",
+                lambda node=node, action=binding.action: self.run_action(action, node),
+            )
+        yield SystemCommand(_("切换主题"), _("浅色、深色或 16 色终端主题"), self.action_change_theme)
+
+
+def load_keymap() -> dict[str, str]:
+    """Keys remapped in ~/.config/branchtui/keys.toml: ``[keys] "app.help" = "f1,ctrl+h"``."""
+    import tomllib
+
+    from platformdirs import user_config_path
+
+    path = user_config_path("branchtui", appauthor=False) / "keys.toml"
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        log.warning("ignoring %s: %s", path, exc)
+        return {}
+    return {str(k): str(v) for k, v in (data.get("keys") or {}).items()}

@@ -1,0 +1,243 @@
+"""A modal form for fast keyboard entry.
+
+Ctrl+S saves and closes; Ctrl+N saves and opens a fresh form for the next
+record, keeping the context fields (the branch, …). Errors from domain/
+appear in Chinese under their field, and nothing typed is thrown away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Select, Static
+
+from branchtui.domain.errors import ValidationError
+from branchtui.i18n import _
+from branchtui.tui.background import run_db
+from branchtui.tui.widgets.inputs import QuietInput
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    label: str
+    kind: str = "text"  # "text" or "select"
+    placeholder: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    keep: bool = False  # kept for the next record by "save and next"
+    check: Callable[[str], Any] | None = None  # a domain parser, for checking on leaving the field
+    max_length: int = 0
+
+
+class DomainValidator(Validator):
+    """Runs a domain/ parser, so the form and the save speak the same rules."""
+
+    def __init__(self, check: Callable[[str], Any]) -> None:
+        super().__init__()
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.check(value)
+        except ValidationError as exc:
+            return self.failure(next(iter(exc.errors.values())))
+        return self.success()
+
+
+class FormScreen(ModalScreen):
+    """Subclasses give FIELDS, ``load`` and ``save`` (both run in a thread)."""
+
+    FIELDS: list[FieldSpec] = []
+    NEW_TITLE = ""
+    EDIT_TITLE = ""
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("保存"), id="form.save" ),
+        Binding("ctrl+n", "save_next", _("保存并录下一条"), id="form.save_next" ),
+        Binding("escape", "cancel", _("取消"), id="form.cancel" ),
+    ]
+
+    def __init__(self, record_id: int | None = None, initial: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.initial = dict(initial or {})
+        self._loaded: dict[str, str] = {}
+        self._saving = False
+        self._cancel_armed = False
+        self._last_saved_id: int | None = None
+
+    # --- building -------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="fields"):
+                for spec in self.FIELDS:
+                    with Horizontal(classes="row"):
+                        yield Label(_(spec.label), id=f"label-{spec.name}")
+                        yield self._make_widget(spec)
+                    yield Static("", classes="error", id=f"error-{spec.name}")
+            keys = _("Ctrl+S 保存 · Ctrl+N 保存并录下一条 · Esc 取消") if self.record_id is None \
+                else _("Ctrl+S 保存 · Esc 取消")
+            yield Static(keys, id="form-keys")
+
+    def _make_widget(self, spec: FieldSpec):
+        if spec.kind == "select":
+            return Select(spec.options, prompt=_("请选择"), id=f"field-{spec.name}", compact=True)
+        validators = [DomainValidator(spec.check)] if spec.check else []
+        return QuietInput(
+            placeholder=_(spec.placeholder), id=f"field-{spec.name}", compact=True,
+            validators=validators, validate_on={"blur"}, max_length=spec.max_length,
+        )
+
+    def on_mount(self) -> None:
+        dialog = self.query_one("#dialog")
+        dialog.border_title = _(self.EDIT_TITLE if self.record_id else self.NEW_TITLE)
+        run_db(self, self.load, self._filled, group="form-load")
+
+    def load(self) -> dict[str, Any]:
+        """Runs in a thread: ``{"values": {...}, "options": {field: [(label, value)]}}``."""
+        return {"values": {}, "options": {}}
+
+    def save(self, values: dict[str, str]) -> Any:
+        """Runs in a thread: write through domain/ and return the record."""
+        raise NotImplementedError
+
+    def _filled(self, loaded: dict[str, Any]) -> None:
+        for name, options in loaded.get("options", {}).items():
+            self.query_one(f"#field-{name}", Select).set_options(options)
+        values = {**loaded.get("values", {}), **self.initial}
+        self.set_values(values)
+        self._loaded = self.values()
+        self.focus_first()
+
+    # --- values ---------------------------------------------------------
+    def widget(self, name: str):
+        return self.query_one(f"#field-{name}")
+
+    def values(self) -> dict[str, str]:
+        out = {}
+        for spec in self.FIELDS:
+            widget = self.widget(spec.name)
+            if isinstance(widget, Select):
+                out[spec.name] = "" if widget.value is Select.NULL else str(widget.value)
+            else:
+                out[spec.name] = widget.value
+        return out
+
+    def set_value(self, name: str, value: Any) -> None:
+        widget = self.widget(name)
+        text = "" if value is None else str(value)
+        if isinstance(widget, Select):
+            known = {str(v) for _label, v in widget._options if v is not Select.NULL}
+            if text in known:
+                widget.value = text
+            elif not text:
+                widget.clear()
+        else:
+            widget.value = text
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for spec in self.FIELDS:
+            if spec.name in values:
+                self.set_value(spec.name, values[spec.name])
+
+    def focus_first(self) -> None:
+        """The first field to type in: one not kept from the last record, or an empty one."""
+        values = self.values()
+        for spec in self.FIELDS:
+            if not spec.keep or not values[spec.name]:
+                self.widget(spec.name).focus()
+                return
+
+    # --- errors ---------------------------------------------------------
+    def show_error(self, name: str, message: str) -> None:
+        box = self.query_one(f"#error-{name}", Static)
+        box.update(message)
+        box.set_class(bool(message), "-shown")
+
+    def clear_errors(self) -> None:
+        for spec in self.FIELDS:
+            self.show_error(spec.name, "")
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        result = event.validation_result
+        if result is None or not name:
+            return
+        # Passing over an empty field is not an error yet: that waits for the save.
+        failed = not result.is_valid and event.value.strip()
+        self.show_error(name, result.failure_descriptions[0] if failed else "")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    # --- saving ---------------------------------------------------------
+    def action_save(self) -> None:
+        self._submit(then_next=False)
+
+    def action_save_next(self) -> None:
+        if self.record_id is None:
+            self._submit(then_next=True)
+        else:
+            self._submit(then_next=False)
+
+    def _submit(self, then_next: bool) -> None:
+        if self._saving:  # a second Ctrl+S while the first is being written
+            return
+        self._saving = True
+        values = self.values()
+        run_db(self, lambda: self.save(values),
+               lambda record: self._saved(record, then_next), self._refused,
+               group="form-save", exclusive=False)
+
+    def _refused(self, exc: Exception) -> None:
+        self._saving = False
+        if not isinstance(exc, ValidationError):
+            self.app.show_error(exc)
+            return
+        self.clear_errors()
+        known = {spec.name for spec in self.FIELDS}
+        first = None
+        for name, message in exc.errors.items():
+            if name in known:
+                self.show_error(name, message)
+                first = first or name
+            else:
+                self.app.notify(message, severity="error")
+        if first:
+            self.widget(first).focus()
+        self.app.bell()
+
+    def _saved(self, record: Any, then_next: bool) -> None:
+        self._saving = False
+        self.app.notify(_("已保存：{name}").format(name=getattr(record, "name", "")), timeout=2)
+        if not then_next:
+            self.dismiss(record.id)
+            return
+        self.saved_and_next(record)
+
+    def saved_and_next(self, record: Any) -> None:
+        """Clear the record's own fields, keep the context, start again."""
+        self.clear_errors()
+        kept = {spec.name: v for spec, v in zip(self.FIELDS, self.values().values()) if spec.keep}
+        for spec in self.FIELDS:
+            if not spec.keep:
+                self.set_value(spec.name, "")
+        self.set_values(kept)
+        self._loaded = self.values()
+        self._last_saved_id = record.id
+        self._cancel_armed = False
+        self.focus_first()
+
+    # --- leaving --------------------------------------------------------
+    def action_cancel(self) -> None:
+        if self.values() != self._loaded and not self._cancel_armed:
+            self._cancel_armed = True
+            self.app.notify(_("表单有未保存的内容：再按一次 Esc 放弃，Ctrl+S 保存"), timeout=3)
+            return
+        self.dismiss(self._last_saved_id)

@@ -1,0 +1,90 @@
+"""总览: the town's figures at a glance and the per-branch table."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from branchtui.i18n import _
+from branchtui.tui.background import run_db
+from branchtui.tui.widgets.bars import bar
+from branchtui.tui.widgets.figure import Figure
+
+
+class OverviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open_branch", _("打开支部"), id="overview.open", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="figures"):
+            yield Figure(_("支部"), id="fig-branches")
+            yield Figure(_("党员"), id="fig-members")
+            yield Figure(_("活动室"), id="fig-rooms")
+        yield Static(_("各支部情况"), classes="section-title", id="table-title")
+        table = DataTable(id="branch-table", cursor_type="row", zebra_stripes=True)
+        table.add_column(_("支部"), key="name")
+        table.add_column(_("书记"), key="secretary")
+        table.add_column(_("党员"), key="members")
+        table.add_column(_("正式/预备"), key="split")
+        table.add_column(_("正式党员比例"), key="ratio")
+        table.add_column(_("活动室"), key="room")
+        yield table
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sub_title = _("总览")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Others may have written since: a revisit shows the current figures.
+        if self.is_mounted:
+            self.reload()
+
+    def reload(self) -> None:
+        from branchtui.domain.summary import town_summary
+
+        today = self.app.today
+        run_db(self, lambda: town_summary(today), self.show_summary, group="overview")
+
+    def show_summary(self, summary) -> None:
+        self.app.title = summary.committee + " · " + _("基层党建看板")
+        self.sub_title = _("截至 {date}").format(date=summary.as_of.isoformat())
+        total = len(summary.branches)
+        self.query_one("#fig-branches", Figure).show(str(total), _("一居一支一室"))
+        self.query_one("#fig-members", Figure).show(
+            str(summary.members), _("正式 {full} · 预备 {prob}").format(full=summary.full, prob=summary.probationary))
+        rooms = self.query_one("#fig-rooms", Figure)
+        if summary.rooms_meeting_standard is None:
+            rooms.show(f"{summary.rooms}/{total}", _("已建活动室"))
+        else:
+            rooms.show(f"{summary.rooms_meeting_standard}/{total}",
+                       _("达“{std}”标准").format(std=summary.standard))
+        table = self.query_one("#branch-table", DataTable)
+        cursor = table.cursor_row
+        with self.app.batch_update():
+            table.clear()
+            for b in summary.branches:
+                table.add_row(
+                    b.name, b.secretary or _("（未设）"), str(b.members),
+                    f"{b.full}/{b.probationary}", bar(b.full_ratio, 10),
+                    "✓" if b.room else _("无"), key=str(b.id))
+            if summary.branches:
+                table.move_cursor(row=min(cursor, len(summary.branches) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self._open(int(event.row_key.value))
+
+    def action_open_branch(self) -> None:
+        table = self.query_one("#branch-table", DataTable)
+        if table.row_count:
+            self._open(int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def _open(self, branch_id: int) -> None:
+        from branchtui.tui.screens.branch_detail import BranchDetailScreen
+
+        self.app.push_screen(BranchDetailScreen(branch_id))
