@@ -46,15 +46,13 @@ class BranchApp(App):
         super().__init__()
         self._today = today
         self._keymap = keymap
+        self.title = _("基层党建看板")
 
     @property
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
     def on_mount(self) -> None:
-        from branchtui.domain.branches import committee_name  # noqa: F401  (warm import)
-
-        self.title = _("基层党建看板")
         keymap = self._keymap if self._keymap is not None else load_keymap()
         if keymap:
             self.set_keymap(keymap)

@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
 
 
-def open_room_form(screen: Screen, branch_id: int) -> None:
+def open_room_form(screen: DataScreen, branch_id: int) -> None:
     """Edit the branch's room, or add one when it has none yet."""
     from branchtui.domain.rooms import room_of_branch
     from branchtui.tui.forms.room_form import RoomForm
 
     def opened(room) -> None:
         form = RoomForm(room.id) if room else RoomForm(initial={"branch": str(branch_id)})
-        screen.app.push_screen(form, lambda _id: screen.reload())
+        screen.app.push_screen(form)
 
     run_db(screen, lambda: room_of_branch(branch_id), opened, group="room-open")
 
 
-class BranchDetailScreen(Screen):
+class BranchDetailScreen(DataScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("返回"), id="detail.back"),
         Binding("ctrl+o", "edit_branch", _("编辑支部"), id="detail.edit"),
@@ -45,13 +45,6 @@ class BranchDetailScreen(Screen):
             table.add_column(_(label), key=key)
         yield table
         yield Footer(show_command_palette=False)
-
-    def on_mount(self) -> None:
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.reload()
 
     def reload(self) -> None:
         from branchtui.domain.branches import get_branch
@@ -103,18 +96,17 @@ class BranchDetailScreen(Screen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from branchtui.tui.forms.member_form import MemberForm
 
-        self.app.push_screen(MemberForm(int(event.row_key.value)), lambda _id: self.reload())
+        self.app.push_screen(MemberForm(int(event.row_key.value)))
 
     def action_edit_branch(self) -> None:
         from branchtui.tui.forms.branch_form import BranchForm
 
-        self.app.push_screen(BranchForm(self.branch_id), lambda _id: self.reload())
+        self.app.push_screen(BranchForm(self.branch_id))
 
     def action_new_member(self) -> None:
         from branchtui.tui.forms.member_form import MemberForm
 
-        self.app.push_screen(MemberForm(initial={"branch": str(self.branch_id)}),
-                             lambda _id: self.reload())
+        self.app.push_screen(MemberForm(initial={"branch": str(self.branch_id)}))
 
     def action_room(self) -> None:
         open_room_form(self, self.branch_id)

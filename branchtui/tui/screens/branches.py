@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
 
 PAGE = 200
 
 
-class BranchesScreen(Screen):
+class BranchesScreen(DataScreen):
     BINDINGS = [
         Binding("ctrl+f", "find", _("查找"), id="branches.find"),
         Binding("ctrl+n", "new_member", _("新增党员"), id="branches.new_member"),
@@ -45,11 +45,6 @@ class BranchesScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = _("支部与党员")
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.reload()
 
     # --- search -----------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -127,12 +122,12 @@ class BranchesScreen(Screen):
 
         branch = self._selected("branches")
         initial = {"branch": str(branch)} if branch else {}
-        self.app.push_screen(MemberForm(initial=initial), lambda _id: self.reload())
+        self.app.push_screen(MemberForm(initial=initial))
 
     def action_new_branch(self) -> None:
         from branchtui.tui.forms.branch_form import BranchForm
 
-        self.app.push_screen(BranchForm(), lambda _id: self.reload())
+        self.app.push_screen(BranchForm())
 
     def action_edit(self) -> None:
         if self.focused is self.query_one("#members", DataTable):
@@ -144,7 +139,7 @@ class BranchesScreen(Screen):
         if branch_id is not None:
             from branchtui.tui.forms.branch_form import BranchForm
 
-            self.app.push_screen(BranchForm(branch_id), lambda _id: self.reload())
+            self.app.push_screen(BranchForm(branch_id))
 
     def action_room(self) -> None:
         branch_id = self._selected("branches")
@@ -156,4 +151,4 @@ class BranchesScreen(Screen):
     def _edit_member(self, member_id: int) -> None:
         from branchtui.tui.forms.member_form import MemberForm
 
-        self.app.push_screen(MemberForm(member_id), lambda _id: self.reload())
+        self.app.push_screen(MemberForm(member_id))

@@ -5,16 +5,16 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar
 from branchtui.tui.widgets.figure import Figure
 
 
-class OverviewScreen(Screen):
+class OverviewScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_branch", _("打开支部"), id="overview.open", show=False),
     ]
@@ -38,12 +38,6 @@ class OverviewScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = _("总览")
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        # Others may have written since: a revisit shows the current figures.
-        if self.is_mounted:
-            self.reload()
 
     def reload(self) -> None:
         from branchtui.domain.summary import town_summary

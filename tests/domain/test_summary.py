@@ -1,0 +1,141 @@
+"""The town overview's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import TODAY
+
+from branchtui.domain.branches import create_branch, update_branch
+from branchtui.domain.idcard import make_id_number
+from branchtui.domain.members import create_member, update_member
+from branchtui.domain.rooms import save_room
+from branchtui.domain.summary import town_summary
+from branchtui.store.models import Member
+
+
+# ------------------------------------------------------------------ demo town
+
+
+def test_demo_town_summary(demo_db):
+    data = town_summary(TODAY).to_json()
+    assert data["as_of"] == "2026-11-27"
+    assert data["committee"] == "镇党委"
+    assert data["branches"] == 8
+    assert data["members"]["total"] == 74
+    assert data["members"]["full"] + data["members"]["probationary"] == 74
+    assert data["members"]["probationary"] > 0
+    assert data["rooms"]["total"] == 8
+
+
+def test_demo_branch_rows(demo_db):
+    summary = town_summary(TODAY)
+    rows = {b.name: b for b in summary.branches}
+    assert list(rows) == [f"居民{n}支部" for n in "一二三四五六七八"]
+    assert rows["居民一支部"].secretary == "张彩风"
+    assert rows["居民四支部"].secretary == "张秀玲"
+    assert rows["居民六支部"].secretary == "温东莲"
+    assert all(b.room for b in summary.branches)
+    for b in summary.branches:
+        assert b.full + b.probationary == b.members
+        # the per-branch figure agrees with the rows actually stored
+        assert b.members == Member.select().where(
+            (Member.branch == b.id) & (Member.status == "正常")).count()
+    assert rows["居民一支部"].members == 12
+    assert 0.0 < rows["居民一支部"].full_ratio <= 1.0
+
+
+def test_demo_long_ago_had_fewer_members(demo_db):
+    now = town_summary(TODAY)
+    earlier = town_summary(dt.date(1990, 1, 1))
+    assert earlier.members < now.members
+    assert earlier.branches and len(earlier.branches) == 8  # branches are listed regardless
+
+
+def test_default_as_of_is_today(db):
+    assert town_summary().as_of == dt.date.today()
+
+
+def test_empty_database(db):
+    data = town_summary(TODAY).to_json()
+    assert data["branches"] == 0
+    assert data["members"] == {"total": 0, "full": 0, "probationary": 0}
+    assert data["rooms"]["total"] == 0
+
+
+# ------------------------------------------------------------------ small town
+
+
+@pytest.fixture
+def town(db):
+    one = create_branch({"name": "居民一支部"}, today=TODAY)
+    two = create_branch({"name": "居民二支部"}, today=TODAY)
+    people = {}
+
+    def add(branch, name, seq, birth, join, full, status="正常"):
+        people[name] = create_member({
+            "branch": branch.id, "name": name, "birth_date": birth,
+            "id_number": make_id_number("410402", birth, seq),
+            "join_date": join, "full_date": full, "status": status,
+        }, today=TODAY)
+
+    add(one, "王建国", 1, dt.date(1960, 1, 1), dt.date(1985, 7, 1), dt.date(1986, 7, 1))
+    add(one, "李秀英", 2, dt.date(1990, 5, 5), dt.date(2020, 3, 1), dt.date(2021, 3, 1))
+    add(one, "刘海", 3, dt.date(2000, 8, 8), dt.date(2026, 6, 1), None)
+    add(two, "陈静", 4, dt.date(1975, 2, 2), dt.date(2000, 7, 1), dt.date(2001, 7, 1), status="转出")
+    add(two, "赵敏", 6, dt.date(1980, 2, 2), dt.date(2010, 7, 1), dt.date(2011, 7, 1), status="去世")
+    add(two, "孙斌", 7, dt.date(1985, 2, 2), dt.date(2012, 7, 1), dt.date(2013, 7, 1))
+    save_room({"branch": one.id, "name": "一支部活动室"})
+    return {"one": one, "two": two, **people}
+
+
+def figures(as_of):
+    s = town_summary(as_of)
+    return s.members, s.full, s.probationary
+
+
+def test_small_town_today(town):
+    summary = town_summary(TODAY)
+    assert figures(TODAY) == (4, 3, 1)  # 陈静 (转出) and 赵敏 (去世) not counted
+    rows = {b.name: b for b in summary.branches}
+    assert (rows["居民一支部"].members, rows["居民一支部"].probationary) == (3, 1)
+    assert rows["居民二支部"].members == 1
+    assert rows["居民一支部"].room == "一支部活动室"
+    assert rows["居民二支部"].room is None
+    assert summary.rooms == 1
+
+
+def test_as_of_before_join_excludes_member(town):
+    assert figures(dt.date(2026, 6, 1)) == (4, 3, 1)
+    assert figures(dt.date(2026, 5, 31)) == (3, 3, 0)  # 刘海 not yet joined
+    assert figures(dt.date(2020, 2, 29)) == (2, 2, 0)  # nor 李秀英
+    assert figures(dt.date(1985, 6, 30)) == (0, 0, 0)
+
+
+def test_full_date_after_as_of_counts_as_probationary(town):
+    # 李秀英 joined 2020-03-01, became full 2021-03-01
+    assert figures(dt.date(2020, 3, 1)) == (3, 2, 1)
+    assert figures(dt.date(2021, 2, 28)) == (3, 2, 1)
+    assert figures(dt.date(2021, 3, 1)) == (3, 3, 0)
+
+
+def test_transferred_member_not_counted(town):
+    before = figures(TODAY)
+    m = town["孙斌"]
+    update_member(m.id, {"branch": m.branch_id, "name": m.name, "birth_date": m.birth_date,
+                         "id_number": m.id_number, "join_date": m.join_date, "full_date": m.full_date,
+                         "status": "转出"}, today=TODAY)
+    after = figures(TODAY)
+    assert after == (before[0] - 1, before[1] - 1, before[2])
+    rows = {b.name: b for b in town_summary(TODAY).branches}
+    assert rows["居民二支部"].members == 0
+
+
+def test_secretary_in_summary(town):
+    one = town["one"]
+    update_branch(one.id, {"name": one.name, "secretary": town["王建国"].id}, today=TODAY)
+    rows = {b.name: b for b in town_summary(TODAY).branches}
+    assert rows["居民一支部"].secretary == "王建国"
+    assert rows["居民二支部"].secretary == ""

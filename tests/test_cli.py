@@ -1,0 +1,240 @@
+"""The command line, run as a user would: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from branchtui import __version__
+
+TODAY_ARG = "2026-11-27"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A private data directory, so no test can touch the real user's database."""
+    return tmp_path_factory.mktemp("xdg")
+
+
+def _env(home, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCHTUI_")}
+    env.update(XDG_DATA_HOME=str(home), HOME=str(home), COLUMNS="200", PYTHONIOENCODING="utf-8")
+    env.update(extra)
+    return env
+
+
+def run(home, *args, env=None, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "branchtui", *map(str, args)],
+        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        env=env or _env(home), cwd=cwd,
+    )
+
+
+def run_python(home, code):
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=60, env=_env(home))
+
+
+def copy_db(src, dst):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(str(src) + suffix):
+            shutil.copy(str(src) + suffix, str(dst) + suffix)
+    return dst
+
+
+def counts(path):
+    con = sqlite3.connect(str(path))
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                     for t in ("branch", "member", "room", "audit"))
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory, home):
+    path = tmp_path_factory.mktemp("demo") / "town.db"
+    result = run(home, "demo", "--db", path, "--today", TODAY_ARG)
+    assert result.returncode == 0, result.stderr
+    assert "8" in result.stdout and "74" in result.stdout
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_file, tmp_path):
+    return copy_db(demo_file, tmp_path / "copy.db")
+
+
+def summary_json(home, path, *extra):
+    result = run(home, "summary", "--db", path, "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_demo_then_summary_json(demo_file, home):
+    data = summary_json(home, demo_file)
+    assert data["branches"] == 8
+    assert data["members"]["total"] == 74
+    assert data["members"]["full"] + data["members"]["probationary"] == 74
+    assert data["rooms"]["total"] == 8
+    assert data["committee"] == "镇党委"
+    assert counts(demo_file)[:3] == (8, 74, 8)
+
+
+def test_summary_as_of(demo_file, home):
+    data = summary_json(home, demo_file, "--as-of", "1990-01-01")
+    assert data["as_of"] == "1990-01-01"
+    assert data["branches"] == 8
+    assert data["members"]["total"] < 74
+
+
+def test_summary_bad_as_of_is_a_usage_error(demo_file, home):
+    result = run(home, "summary", "--db", demo_file, "--as-of", "2026-02-30")
+    assert result.returncode == 2
+    assert "不是真实存在的日期" in result.stderr
+
+
+def test_demo_again_refuses_and_keeps_data(demo_copy, home):
+    before = counts(demo_copy)
+    result = run(home, "demo", "--db", demo_copy, "--today", TODAY_ARG)
+    assert result.returncode == 1
+    assert "--force" in result.stderr
+    assert counts(demo_copy) == before
+    assert list(demo_copy.parent.glob("*.bak")) == []
+
+
+def test_demo_force_rebuilds_and_keeps_old_file(demo_copy, home):
+    before = counts(demo_copy)
+    result = run(home, "demo", "--db", demo_copy, "--today", TODAY_ARG, "--force")
+    assert result.returncode == 0, result.stderr
+    backups = list(demo_copy.parent.glob(demo_copy.name + "*.bak"))
+    assert len(backups) == 1
+    assert counts(backups[0]) == before  # the old data, whole
+    # rebuilt from scratch: the same town, and a fresh audit trail
+    assert counts(demo_copy) == before
+    assert summary_json(home, demo_copy)["members"]["total"] == 74
+
+
+def test_demo_if_empty_on_full_db_changes_nothing(demo_copy, home):
+    before = counts(demo_copy)
+    result = run(home, "demo", "--db", demo_copy, "--if-empty", "--today", TODAY_ARG)
+    assert result.returncode == 0, result.stderr
+    assert counts(demo_copy) == before
+    assert list(demo_copy.parent.glob("*.bak")) == []
+
+
+def test_demo_if_empty_on_new_db_builds(tmp_path, home):
+    path = tmp_path / "new.db"
+    result = run(home, "demo", "--db", path, "--if-empty", "--today", TODAY_ARG)
+    assert result.returncode == 0, result.stderr
+    assert counts(path)[:3] == (8, 74, 8)
+
+
+def test_version(home):
+    result = run(home, "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"branchtui {__version__}"
+
+
+def test_console_script_version(home):
+    script = os.path.join(os.path.dirname(sys.executable), "branchtui")
+    if not os.path.exists(script):
+        pytest.skip("console script not installed")
+    result = subprocess.run([script, "--version"], capture_output=True, text=True, env=_env(home))
+    assert result.returncode == 0
+    assert __version__ in result.stdout
+
+
+def test_summary_table(demo_file, home):
+    result = run(home, "summary", "--db", demo_file)
+    assert result.returncode == 0, result.stderr
+    assert "居民一支部" in result.stdout
+    assert "张彩风" in result.stdout
+    assert "74" in result.stdout
+
+
+def test_branchtui_db_env_is_honoured(tmp_path, home):
+    path = tmp_path / "from_env.db"
+    env = _env(home, BRANCHTUI_DB=str(path))
+    result = run(home, "demo", "--today", TODAY_ARG, env=env)
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+    assert counts(path)[:2] == (8, 74)
+    result = run(home, "summary", "--json", env=env)
+    assert json.loads(result.stdout)["members"]["total"] == 74
+
+
+def test_db_option_beats_env(demo_file, tmp_path, home):
+    env = _env(home, BRANCHTUI_DB=str(tmp_path / "elsewhere.db"))
+    result = run(home, "summary", "--db", demo_file, "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["members"]["total"] == 74
+
+
+def test_db_option_before_the_command(demo_file, tmp_path):
+    """``branchtui --db X summary``: --db is offered on the main parser too."""
+    home = tmp_path / "own_home"
+    result = run(home, "--db", demo_file, "summary", "--json", env=_env(home))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["branches"] == 8
+    assert not (home / "branchtui").exists()  # the default database was not touched
+
+
+def test_database_too_new_exits_2(demo_copy, home):
+    con = sqlite3.connect(str(demo_copy))
+    con.execute("INSERT INTO schema_migration (name, applied) VALUES ('0999_future', '2030-01-01')")
+    con.commit()
+    con.close()
+    result = run(home, "summary", "--db", demo_copy, "--json")
+    assert result.returncode == 2
+    assert "0999_future" in result.stderr
+    assert result.stdout == ""
+
+
+# ------------------------------------------------------------- import hygiene
+
+
+def test_domain_import_is_light(home):
+    result = run_python(home, """
+        import sys
+        import branchtui.domain
+        print(sorted(m for m in ("textual", "rich", "pypinyin") if m in sys.modules))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_all_domain_modules_import_light(home):
+    result = run_python(home, """
+        import sys
+        import branchtui.domain.members, branchtui.domain.branches, branchtui.domain.rooms
+        import branchtui.domain.summary, branchtui.domain.search, branchtui.domain.idcard
+        print(sorted(m for m in ("textual", "rich", "pypinyin") if m in sys.modules))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_summary_json_never_loads_the_tui(demo_file, home):
+    result = run_python(home, f"""
+        import json, sys
+        from branchtui.cli import main
+        rc = main(["summary", "--db", {str(demo_file)!r}, "--json"])
+        leaked = sorted(m for m in ("textual", "rich") if m in sys.modules)
+        print("RESULT", json.dumps({{"rc": rc, "leaked": leaked}}))
+    """)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-1].startswith("RESULT ")
+    outcome = json.loads(lines[-1][len("RESULT "):])
+    assert outcome == {"rc": 0, "leaked": []}
+    printed = json.loads("\n".join(lines[:-1]))
+    assert printed["members"]["total"] == 74

@@ -1,0 +1,107 @@
+"""End to end: the installed branchtui in a real terminal (tmux, 80x24),
+driven by keys, read back from the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+BIN = Path(sys.executable).parent / "branchtui"
+
+
+class Terminal:
+    def __init__(self, command: str, env: dict[str, str], size=(80, 24)) -> None:
+        self.name = f"bt-{uuid.uuid4().hex[:8]}"
+        self.socket = f"bt-{self.name}"
+        exports = " ".join(f"{k}={v}" for k, v in env.items())
+        self.tmux("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                  f"env {exports} {command}; sleep 60")
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-L", self.socket, *args], check=True,
+                              capture_output=True, text=True).stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.15)
+
+    def text(self, chars: str) -> None:
+        self.tmux("send-keys", "-t", self.name, "-l", chars)
+        time.sleep(0.2)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, needle: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if needle in shown:
+                return shown
+            time.sleep(0.2)
+        raise AssertionError(f"{needle!r} never appeared; screen was:\n{self.screen()}")
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    db = tmp_path / "e2e.db"
+    subprocess.run([str(BIN), "demo", "--db", str(db), "--today", "2026-11-27"], check=True,
+                   capture_output=True)
+    env = {"BRANCHTUI_DB": str(db), "LANG": "C.UTF-8", "TERM": "xterm-256color",
+           "HOME": os.environ.get("HOME", "/tmp"), "BRANCHTUI_USER": "e2e"}
+    term = Terminal(str(BIN), env)
+    yield term, db
+    term.close()
+
+
+def test_overview_then_add_member_by_keyboard(terminal):
+    from branchtui.domain.idcard import make_id_number
+
+    term, db = terminal
+    shown = term.wait_for("居民八支部")
+    assert "74" in shown and "正式 68" in shown
+
+    term.keys("F3")
+    term.wait_for("查找")
+    term.text("wdl")  # 温东莲 by initials
+    shown = term.wait_for("温东莲")
+    assert "居民六支部" in shown
+
+    term.keys("C-n")
+    term.wait_for("新增党员")
+    term.text("单雄信")
+    term.keys("Enter")
+    term.text(make_id_number("410402", dt.date(1980, 5, 17), 135))
+    term.wait_for("1980-05-17")  # the birth date comes from the ID number
+    term.keys("Tab", "Tab", "Tab", "Tab", "Tab")
+    term.text("2005年7月1日")
+    term.keys("C-s")
+    term.wait_for("已保存")
+
+    term.keys("F2")
+    shown = term.wait_for("75")
+    assert "居民一支部" in shown
+
+    summary = subprocess.run([str(BIN), "summary", "--db", str(db), "--json"], check=True,
+                             capture_output=True, text=True).stdout
+    assert '"total": 75' in summary
+
+    term.keys("C-q")
+    deadline = time.monotonic() + 10
+    while "基层党建看板" in term.screen() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "基层党建看板" not in term.screen(), "Ctrl+Q leaves the app"
