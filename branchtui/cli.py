@@ -24,7 +24,9 @@ def _date_arg(text: str) -> dt.date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # --db and --lang work before or after the command; the command's copies
+    # default to SUPPRESS so they do not overwrite a value given before it.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--db", metavar="PATH|URL",
                         help="数据库文件或网址（默认：用户数据目录；也可用 BRANCHTUI_DB）")
     common.add_argument("--lang", choices=("zh", "en"), help="界面语言（默认中文；也可用 BRANCHTUI_LANG）")
@@ -111,6 +113,8 @@ def cmd_app(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for option in ("db", "lang"):
+        setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary}.get(args.command, cmd_app)
     return handler(args)

@@ -159,7 +159,7 @@ class MemberRow:
 def search_members(query: str = "", *, branch_id: int | None = None, limit: int = 200,
                    offset: int = 0) -> list[MemberRow]:
     """Members by name, pinyin or initials, in pinyin order, one page at a time."""
-    select = (Member.select(Member.id, Member.name, Member.gender, Member.branch, Branch.name,
+    select = (Member.select(Member.id, Member.name, Member.gender, Branch.id, Branch.name,
                             Member.birth_date, Member.join_date, Member.full_date, Member.status,
                             Member.id_number, Member.phone)
               .join(Branch))
@@ -170,7 +170,7 @@ def search_members(query: str = "", *, branch_id: int | None = None, limit: int 
         select = select.where(Member.branch == branch_id)
     select = select.order_by(Member.name_pinyin, Member.id).limit(limit).offset(offset)
     return [
-        MemberRow(m.id, m.name, m.gender, m.branch_id, m.branch.name, m.birth_date, m.join_date,
+        MemberRow(m.id, m.name, m.gender, m.branch.id, m.branch.name, m.birth_date, m.join_date,
                   m.full_date, m.status, mask(m.id_number), m.phone)
         for m in select
     ]

@@ -135,10 +135,10 @@ def parse_money(value, field: str = "amount", label: str = "金额", required: b
         raise ValidationError(field, _("{label}不能为负数").format(label=_(label)))
     if amount == 0 and not allow_zero:
         raise ValidationError(field, _("{label}必须大于零").format(label=_(label)))
+    if amount >= Decimal("1000000000"):  # before quantize, which overflows on absurd input
+        raise ValidationError(field, _("{label}过大，请核对").format(label=_(label)))
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(field, _("{label}最多精确到分（两位小数）").format(label=_(label)))
-    if amount >= Decimal("1000000000"):
-        raise ValidationError(field, _("{label}过大，请核对").format(label=_(label)))
     return amount.quantize(Decimal("0.01"))
 
 

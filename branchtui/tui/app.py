@@ -82,22 +82,21 @@ class BranchApp(App):
             self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)
 
     # --- command palette -----------------------------------------------
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("查找命令…")))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen and of the app, by its Chinese name."""
-        seen = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in seen or active.node is None:
+        from branchtui.tui.screens.help import describe_keys
+
+        for key, description, node, action in describe_keys(self, screen):
+            if action == "command_palette":
                 continue
-            if not isinstance(active.node, (App, Screen)):
-                continue
-            seen.add(binding.action)
-            node = active.node
-            yield SystemCommand(
-                binding.description,
-                f"{_('按键')} {self.get_key_display(binding)}",
-                lambda node=node, action=binding.action: self.run_action(action, node),
-            )
+            yield SystemCommand(description, f"{_('按键')} {key}",
+                                lambda node=node, action=action: self.run_action(action, node))
         yield SystemCommand(_("切换主题"), _("浅色、深色或 16 色终端主题"), self.action_change_theme)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
@@ -26,8 +27,10 @@ class BranchesScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield QuietInput(placeholder=_("查找：支部、社区、书记或党员（汉字、全拼或首字母，如 jm、zcf）"),
-                         id="search")
+        with Horizontal(id="search-row"):
+            yield Label(_("查找"))
+            yield QuietInput(placeholder=_("支部、社区、书记或党员：汉字、全拼或首字母，如 jm、zcf"),
+                             id="search", compact=True)
         yield Static(_("支部"), classes="section-title", id="branches-title")
         branches = DataTable(id="branches", cursor_type="row", zebra_stripes=True)
         branches.add_column(_("支部"), key="name")

@@ -11,17 +11,18 @@ from textual.widgets import Static
 from branchtui.i18n import _
 
 
-def describe_keys(app: App, screen: Screen) -> list[tuple[str, str]]:
-    """(key, what it does) for the screen's and the app's own bindings."""
+def describe_keys(app: App, screen: Screen) -> list[tuple[str, str, object, str]]:
+    """(key, what it does, node, action) for the screen's and the app's own bindings."""
     rows, seen = [], set()
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or not isinstance(active.node, (App, Screen)):
+        # Only our own keys: they carry an id (remappable) and a Chinese name.
+        if not binding.id or not binding.description:
             continue
         if (binding.action, binding.description) in seen:
             continue
         seen.add((binding.action, binding.description))
-        rows.append((app.get_key_display(binding), binding.description))
+        rows.append((app.get_key_display(binding), binding.description, active.node, binding.action))
     return rows
 
 
@@ -34,8 +35,8 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         rows = describe_keys(self.app, self.below)
-        width = max((len(key) for key, _d in rows), default=4) + 2
-        lines = [f"[b]{key:<{width}}[/b]{description}" for key, description in rows]
+        width = max((len(row[0]) for row in rows), default=4) + 2
+        lines = [f"[b]{key:<{width}}[/b]{description}" for key, description, _node, _action in rows]
         lines += ["", _("表格中：↑↓ 移动，Enter 打开；表单中：Tab/Enter 下一项，Shift+Tab 上一项"),
                   _("输入法正在输入时，F 键和 Ctrl 组合键照常可用")]
         with VerticalScroll(id="help"):
