@@ -15,7 +15,11 @@ from branchtui.domain import audit
 from branchtui.domain.branches import create_branch, ensure_committee, update_branch
 from branchtui.domain.idcard import make_id_number
 from branchtui.domain.members import EDUCATIONS, add_years, create_member
+from branchtui.domain.equipment import save_equipment
+from branchtui.domain.inspections import ItemResult, record_round
+from branchtui.domain.room_rules import COMMON_RULES, save_rule
 from branchtui.domain.rooms import save_room
+from branchtui.domain.standards import current_standard
 
 NUMERALS = "一二三四五六七八"
 MEMBERS_PER_BRANCH = (12, 10, 9, 9, 8, 10, 8, 8)  # 74 in all
@@ -29,6 +33,48 @@ GIVEN_MALE = "建国 建军 国强 志刚 伟 勇 军 磊 洪涛 德明 永红 �
 GIVEN_FEMALE = "秀英 桂英 玉兰 秀兰 凤英 丽 敏 静 红梅 淑珍 美华 翠萍 春燕 海燕 晓红 素芳 金凤 彩霞 玉梅 丽娟".split()
 # Rooms built or renovated last year: 5 of them for 8万元 in all.
 BUILT_LAST_YEAR = {0: 20000, 1: 16000, 3: 16000, 5: 14000, 6: 14000}
+# This year all 8 rooms were equipped to 三个一 for 1.2万元: 1,500元 a room.
+EQUIPMENT = {"彩电": ("长虹彩电 29 寸", 1000), "VCD": ("新科 VCD 播放机", 300), "电话": ("步步高电话机", 200)}
+BROKEN_VCD_ROOM = 2  # 居民三支部: its VCD was found broken in the first round, then repaired
+
+
+def _this_year(today: dt.date, fraction: float) -> dt.date:
+    """A day this year, ``fraction`` of the way from 1 January to today."""
+    start = dt.date(today.year, 1, 1)
+    return start + dt.timedelta(days=int((today - start).days * fraction))
+
+
+def _equip_rooms(rooms, today: dt.date) -> None:
+    standard = current_standard()
+    bought, first_round, second_round = (_this_year(today, f) for f in (0.2, 0.5, 0.85))
+    broken = None
+    for number, room in enumerate(rooms, start=1):
+        for item in standard.items:
+            name, cost = EQUIPMENT[item.name]
+            piece = save_equipment({
+                "room": room.id, "item": item.id, "name": name, "asset_no": f"DJ-{today.year}-{number:02d}{item.id}",
+                "purchase_date": bought, "cost": cost, "funding": "镇党委筹资",
+                "condition": "损坏" if (number - 1 == BROKEN_VCD_ROOM and item.name == "VCD") else "完好",
+            }, today=today)
+            if piece.condition != "完好":
+                broken = piece
+        for rule in COMMON_RULES:
+            save_rule({"room": room.id, "name": rule, "adopted": bought, "posted": "是"}, today=today)
+
+    def results(room) -> list[ItemResult]:
+        return [ItemResult(item.id, not (broken and broken.room_id == room.id and broken.item_id == item.id),
+                           "VCD 损坏，无法播放" if broken and broken.room_id == room.id
+                           and broken.item_id == item.id else "")
+                for item in standard.items]
+
+    record_round({"date": first_round, "inspector": "张彩风"}, {r.id: results(r) for r in rooms},
+                 standard_id=standard.id, today=today)
+    if broken is not None:  # repaired afterwards: the ledger is mended, not rewritten
+        save_equipment({**broken.__data__, "condition": "完好", "notes": "已修复"},
+                       equipment_id=broken.id, today=today)
+        broken = None
+    record_round({"date": second_round, "inspector": "张秀玲"}, {r.id: results(r) for r in rooms},
+                 standard_id=standard.id, today=today)
 
 
 def _person(rng: random.Random, gender: str, born: int, seq: int, region: str) -> dict:
@@ -77,6 +123,7 @@ def build_demo(today: dt.date | None = None, seed: int = 2002) -> dict:
     last_year = today.year - 1
     taken = {name for name, _g in NAMED_SECRETARIES.values()}
     seq = 0
+    rooms = []
     with audit.transaction():
         ensure_committee("镇党委")
         for index, count in enumerate(MEMBERS_PER_BRANCH):
@@ -104,7 +151,7 @@ def build_demo(today: dt.date | None = None, seed: int = 2002) -> dict:
                 "phone": branch.phone, "secretary": secretary.id,
             }, today=today)
             cost = BUILT_LAST_YEAR.get(index)
-            save_room({
+            rooms.append(save_room({
                 "branch": branch.id,
                 "name": f"居民{numeral}支部党员活动室",
                 "address": f"{numeral}区居委会院内",
@@ -112,6 +159,10 @@ def build_demo(today: dt.date | None = None, seed: int = 2002) -> dict:
                 "manager": secretary.name,
                 "open_hours": "周一至周五 8:30-17:30",
                 "build_cost": cost or 0,
-                "notes": (f"{last_year}年{'新建' if index % 2 == 0 else '翻修'}" if cost else "既有用房"),
-            })
+                "origin": ("新建" if index % 2 == 0 else "改建") if cost else "既有",
+                "origin_year": last_year if cost else 1998 + index,
+                "tags": "市民学校,人口学校" if index % 2 == 0 else "市民学校,远程教育",
+                "notes": "" if cost else "居委会原有用房",
+            }, today=today))
+        _equip_rooms(rooms, today)
     return {"branches": len(MEMBERS_PER_BRANCH), "members": sum(MEMBERS_PER_BRANCH)}

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any, Mapping
 
 from peewee import IntegrityError
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
-from branchtui.domain.parse import clean_text, parse_int, parse_money
+from branchtui.domain.parse import clean_text, parse_choice, parse_int, parse_money
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Room
 
+ORIGINS = ("新建", "改建", "既有")
+COMMON_TAGS = ("市民学校", "人口学校", "远程教育", "图书室", "再就业培训")
 
-def validate_room(data: Mapping[str, Any], *, room_id: int | None = None) -> dict:
+
+def parse_tags(value) -> str:
+    """市民学校、人口学校 or 市民学校,人口学校 → one canonical comma-separated list."""
+    text = clean_text(value, "tags", "多功能用途", 200)
+    parts = [p for p in re.split(r"[,，、;；/\s]+", text) if p]
+    return ",".join(dict.fromkeys(parts))
+
+
+def validate_room(data: Mapping[str, Any], *, room_id: int | None = None,
+                  today: dt.date | None = None) -> dict:
     c = Collector()
     v = {
         "name": c.take("name", clean_text, data.get("name"), "name", "活动室名称", 60, required=True),
@@ -26,7 +39,13 @@ def validate_room(data: Mapping[str, Any], *, room_id: int | None = None) -> dic
         "build_cost": c.take("build_cost", parse_money, data.get("build_cost"), "build_cost",
                              "建设投入"),
         "notes": c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
+        "origin": c.take("origin", parse_choice, data.get("origin") or "既有", ORIGINS, "origin", "来源"),
+        "origin_year": c.take("origin_year", parse_int, data.get("origin_year"), "origin_year",
+                              "建成年份", minimum=1949, maximum=(today or dt.date.today()).year),
+        "tags": c.take("tags", parse_tags, data.get("tags")),
     }
+    if v["origin"] in ("新建", "改建") and v["origin_year"] is None and "origin_year" not in c.errors:
+        c.add("origin_year", _("新建或改建的活动室请填写年份"))
     if v["build_cost"] is None:
         v["build_cost"] = 0
     try:
@@ -57,14 +76,15 @@ def get_room(room_id: int) -> Room:
     return room
 
 
-def save_room(data: Mapping[str, Any], *, room_id: int | None = None) -> Room:
+def save_room(data: Mapping[str, Any], *, room_id: int | None = None,
+              today: dt.date | None = None) -> Room:
     """Create the branch's room, or update room ``room_id``."""
     if room_id is not None:
         room = get_room(room_id)
         before = audit.snapshot(room)
     else:
         room, before = Room(), None
-    values = validate_room(data, room_id=room_id)
+    values = validate_room(data, room_id=room_id, today=today)
     for key, value in values.items():
         setattr(room, key, value)
     try:
@@ -73,3 +93,9 @@ def save_room(data: Mapping[str, Any], *, room_id: int | None = None) -> Room:
     except IntegrityError:
         raise ValidationError("branch", _("该支部已有活动室：一个支部只设一个活动室")) from None
     return room
+
+
+def room_choices() -> list[tuple[str, str]]:
+    """("branch · room", id) of every room, for pickers."""
+    rows = Room.select(Room.id, Room.name, Branch.name.alias("branch_name")).join(Branch).order_by(Branch.id)
+    return [(f"{r.branch_name} · {r.name}", str(r.id)) for r in rows.objects()]

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, Case, fn
 
 from branchtui.domain.branches import committee_name
+from branchtui.domain.compliance import invested_fen, room_compliance
+from branchtui.domain.standards import current_standard
 from branchtui.store.models import Branch, Member, Room
 
 ROOM_STANDARD = "三个一"
@@ -23,6 +25,14 @@ class BranchFigures:
     full: int
     probationary: int
     room: str | None
+    room_passed: int | None = None  # items of the standard the room's latest inspection passed
+    room_items: int = 0
+    room_missing: tuple[str, ...] = ()
+    room_disagrees: tuple[str, ...] = ()
+
+    @property
+    def room_meets(self) -> bool:
+        return self.room is not None and self.room_items > 0 and self.room_passed == self.room_items
 
     @property
     def full_ratio(self) -> float:
@@ -34,8 +44,17 @@ class TownSummary:
     as_of: dt.date
     committee: str
     branches: list[BranchFigures] = field(default_factory=list)
-    rooms_meeting_standard: int | None = None
     standard: str = ROOM_STANDARD
+    invested_fen: int = 0
+
+    @property
+    def rooms_meeting_standard(self) -> int:
+        return sum(1 for b in self.branches if b.room_meets)
+
+    @property
+    def missing_items(self) -> list[dict]:
+        return [{"branch": b.name, "room": b.room, "items": list(b.room_missing)}
+                for b in self.branches if b.room and b.room_missing]
 
     @property
     def members(self) -> int:
@@ -61,7 +80,8 @@ class TownSummary:
             "branches": len(self.branches),
             "members": {"total": self.members, "full": self.full, "probationary": self.probationary},
             "rooms": {"total": self.rooms, "meeting_standard": self.rooms_meeting_standard,
-                      "standard": self.standard},
+                      "standard": self.standard, "missing_items": self.missing_items,
+                      "invested_fen": self.invested_fen},
         }
 
 
@@ -85,9 +105,16 @@ def town_summary(as_of: dt.date | None = None) -> TownSummary:
         .group_by(Member.branch)
         .objects()
     }
+    standard = current_standard()
+    compliance = {c.branch_id: c for c in room_compliance(standard, as_of=as_of)}
     rows = []
     for b in branches:
         total, full = counts.get(b.id, (0, 0))
-        rows.append(BranchFigures(b.id, b.name, b.community, b.secretary_name or "",
-                                  total, full, total - full, b.room_name))
-    return TownSummary(as_of=as_of, committee=committee_name(), branches=rows)
+        room = compliance.get(b.id)
+        rows.append(BranchFigures(
+            b.id, b.name, b.community, b.secretary_name or "", total, full, total - full, b.room_name,
+            room.passed if room else None, len(room.cells) if room else 0,
+            tuple(room.missing) if room else (), tuple(room.disagreements) if room else ()))
+    return TownSummary(as_of=as_of, committee=committee_name(), branches=rows,
+                       standard=standard.name if standard else ROOM_STANDARD,
+                       invested_fen=invested_fen(as_of))

@@ -6,6 +6,7 @@ import datetime
 
 from peewee import (
     AutoField,
+    BooleanField,
     CharField,
     DateField,
     DateTimeField,
@@ -74,6 +75,9 @@ class Room(BaseModel):
     open_hours = CharField(max_length=60, default="")
     build_cost = MoneyField(default=0)
     notes = TextField(default="")
+    origin = CharField(max_length=4, default="既有")  # 新建 / 改建 / 既有
+    origin_year = IntegerField(null=True)
+    tags = CharField(max_length=200, default="")  # multi-use, comma-separated: 市民学校,人口学校
 
 
 class Audit(BaseModel):
@@ -88,3 +92,75 @@ class Audit(BaseModel):
 
 
 ALL_MODELS = [Committee, Branch, Member, Room, Audit]
+
+
+# --- rooms and their standards (migration 0002) ---------------------------
+
+class Standard(BaseModel):
+    """An equipment/facility standard for rooms, such as 三个一 or 六有."""
+
+    id = AutoField()
+    name = CharField(max_length=30, unique=True)
+    description = TextField(default="")
+    is_current = BooleanField(default=False)
+
+
+class StandardItem(BaseModel):
+    id = AutoField()
+    standard = ForeignKeyField(Standard, backref="items", on_delete="CASCADE")
+    name = CharField(max_length=30)
+    category = CharField(max_length=4, default="设施")
+    requirement = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("standard", "name"), True),)
+
+
+class Equipment(BaseModel):
+    """登记造册: one piece in a room's ledger."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="equipment", on_delete="RESTRICT")
+    item = ForeignKeyField(StandardItem, null=True, backref="equipment", on_delete="SET NULL")
+    name = CharField(max_length=60)
+    asset_no = CharField(max_length=30, default="")
+    purchase_date = DateField(null=True)
+    cost = MoneyField(default=0)
+    funding = CharField(max_length=60, default="")
+    condition = CharField(max_length=4, default="完好", index=True)
+    notes = TextField(default="")
+
+
+class Inspection(BaseModel):
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="inspections", on_delete="RESTRICT")
+    standard = ForeignKeyField(Standard, backref="inspections", on_delete="RESTRICT")
+    date = DateField(index=True)
+    inspector = CharField(max_length=30)
+    notes = TextField(default="")
+
+
+class InspectionResult(BaseModel):
+    id = AutoField()
+    inspection = ForeignKeyField(Inspection, backref="results", on_delete="CASCADE")
+    item = ForeignKeyField(StandardItem, on_delete="RESTRICT")
+    passed = BooleanField()
+    note = CharField(max_length=200, default="")
+
+    class Meta:
+        indexes = ((("inspection", "item"), True),)
+
+
+class RoomRule(BaseModel):
+    """制度上墙: a rule or handbook posted in a room."""
+
+    id = AutoField()
+    room = ForeignKeyField(Room, backref="rules", on_delete="RESTRICT")
+    name = CharField(max_length=30)
+    adopted = DateField(null=True)
+    posted = BooleanField(default=True)
+    notes = TextField(default="")
+
+
+ALL_MODELS += [Standard, StandardItem, Equipment, Inspection, InspectionResult, RoomRule]

@@ -27,16 +27,23 @@ def _branches() -> Screen:
     return BranchesScreen()
 
 
+def _rooms() -> Screen:
+    from branchtui.tui.screens.rooms import RoomsScreen
+
+    return RoomsScreen()
+
+
 class BranchApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "branchtui"
-    MODES = {"overview": _overview, "branches": _branches}
+    MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms}
     DEFAULT_MODE = "overview"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", _("帮助"), id="app.help"),
         Binding("f2", "switch_mode('overview')", _("总览"), id="app.overview"),
         Binding("f3", "switch_mode('branches')", _("支部党员"), id="app.branches"),
+        Binding("f4", "switch_mode('rooms')", _("活动室"), id="app.rooms"),
         Binding("f5", "reload", _("刷新"), id="app.reload"),
         Binding("ctrl+p", "command_palette", _("命令"), id="app.palette"),
         Binding("ctrl+q", "quit", _("退出"), id="app.quit"),

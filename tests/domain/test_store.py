@@ -157,9 +157,10 @@ def _backups(path):
     return sorted(path.parent.glob(path.name + "*.bak"))
 
 
-def test_new_file_gets_history_with_initial_migration(db, db_path):
+def test_new_file_gets_history_with_every_migration(db, db_path):
     db.close()
-    assert _history(db_path) == ["0001_initial"]
+    assert _history(db_path) == migrate_mod.known_migrations()
+    assert _history(db_path)[0] == "0001_initial"
     assert {"committee", "branch", "member", "room", "audit", "schema_migration"} <= _tables(db_path)
     assert _backups(db_path) == []  # nothing to back up on a brand new file
 
@@ -175,7 +176,7 @@ def test_reopening_applies_nothing_and_makes_no_backup(db, db_path):
         assert Branch.select().count() == 1
     finally:
         again.close()
-    assert _history(db_path) == ["0001_initial"]
+    assert _history(db_path) == migrate_mod.known_migrations()
     assert _backups(db_path) == []
 
 
@@ -256,7 +257,13 @@ def test_pending_migration_backs_up_first(tmp_path, monkeypatch):
 # ----------------------------------------------------------------- PostgreSQL
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-APP_TABLES = "audit, room, member, branch, committee, schema_migration"
+def _app_tables() -> str:
+    from branchtui.store.models import ALL_MODELS
+
+    return ", ".join([m._meta.table_name for m in ALL_MODELS] + ["schema_migration"])
+
+
+APP_TABLES = _app_tables()
 
 
 def _drop_app_tables(pg):
@@ -310,7 +317,8 @@ def test_postgresql_smoke(pg):
     assert Branch.get_by_id(branch.id).secretary_id == member.id
     assert [r.name for r in search_members("zcf")] == ["张彩风"]
     assert Audit.select().count() >= 3  # committee, branch, member, branch update
-    assert [r[0] for r in pg.execute_sql("SELECT name FROM schema_migration")] == ["0001_initial"]
+    assert sorted(r[0] for r in pg.execute_sql("SELECT name FROM schema_migration")) == \
+        migrate_mod.known_migrations()
 
     # Reopening the server database applies nothing.
     pg.close()

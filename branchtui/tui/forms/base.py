@@ -56,6 +56,7 @@ class FormScreen(ModalScreen):
     FIELDS: list[FieldSpec] = []
     NEW_TITLE = ""
     EDIT_TITLE = ""
+    SAVE_AND_NEXT = True  # Ctrl+N: save and start the next record (new records only)
     BINDINGS = [
         Binding("ctrl+s", "save", _("保存"), id="form.save" ),
         Binding("ctrl+n", "save_next", _("保存并录下一条"), id="form.save_next" ),
@@ -66,7 +67,7 @@ class FormScreen(ModalScreen):
         super().__init__()
         self.record_id = record_id
         self.initial = dict(initial or {})
-        self._loaded: dict[str, str] = {}
+        self._loaded: dict[str, str] | None = None  # the values as loaded: to tell unsaved typing
         self._saving = False
         self._cancel_armed = False
         self._last_saved_id: int | None = None
@@ -80,7 +81,7 @@ class FormScreen(ModalScreen):
                         yield Label(_(spec.label), id=f"label-{spec.name}")
                         yield self._make_widget(spec)
                     yield Static("", classes="error", id=f"error-{spec.name}")
-            keys = _("Ctrl+S 保存 · Ctrl+N 保存并录下一条 · Esc 取消") if self.record_id is None \
+            keys = _("Ctrl+S 保存 · Ctrl+N 保存并录下一条 · Esc 取消") if self._can_save_next() \
                 else _("Ctrl+S 保存 · Esc 取消")
             yield Static(keys, id="form-keys")
 
@@ -96,6 +97,8 @@ class FormScreen(ModalScreen):
     def on_mount(self) -> None:
         dialog = self.query_one("#dialog")
         dialog.border_title = _(self.EDIT_TITLE if self.record_id else self.NEW_TITLE)
+        # Ready to type at once: a clerk does not wait for the database.
+        self.focus_first(self.initial)
         run_db(self, self.load, self._filled, group="form-load")
 
     def load(self) -> dict[str, Any]:
@@ -109,10 +112,13 @@ class FormScreen(ModalScreen):
     def _filled(self, loaded: dict[str, Any]) -> None:
         for name, options in loaded.get("options", {}).items():
             self.query_one(f"#field-{name}", Select).set_options(options)
+        current = self.values()
         values = {**loaded.get("values", {}), **self.initial}
-        self.set_values(values)
+        # What the user typed while the record was loading wins over it.
+        self.set_values({k: v for k, v in values.items() if k in current and not current[k]})
         self._loaded = self.values()
-        self.focus_first()
+        if self.focused is None:
+            self.focus_first()
 
     # --- values ---------------------------------------------------------
     def widget(self, name: str):
@@ -145,11 +151,11 @@ class FormScreen(ModalScreen):
             if spec.name in values:
                 self.set_value(spec.name, values[spec.name])
 
-    def focus_first(self) -> None:
+    def focus_first(self, values: dict[str, Any] | None = None) -> None:
         """The first field to type in: one not kept from the last record, or an empty one."""
-        values = self.values()
+        values = self.values() if values is None else values
         for spec in self.FIELDS:
-            if not spec.keep or not values[spec.name]:
+            if not spec.keep or not values.get(spec.name):
                 self.widget(spec.name).focus()
                 return
 
@@ -180,11 +186,11 @@ class FormScreen(ModalScreen):
     def action_save(self) -> None:
         self._submit(then_next=False)
 
+    def _can_save_next(self) -> bool:
+        return self.SAVE_AND_NEXT and self.record_id is None
+
     def action_save_next(self) -> None:
-        if self.record_id is None:
-            self._submit(then_next=True)
-        else:
-            self._submit(then_next=False)
+        self._submit(then_next=self._can_save_next())
 
     def _submit(self, then_next: bool) -> None:
         if self._saving:  # a second Ctrl+S while the first is being written
@@ -215,11 +221,14 @@ class FormScreen(ModalScreen):
 
     def _saved(self, record: Any, then_next: bool) -> None:
         self._saving = False
-        self.app.notify(_("已保存：{name}").format(name=getattr(record, "name", "")), timeout=2)
+        self.app.notify(_("已保存：{name}").format(name=self.saved_label(record)), timeout=2)
         if not then_next:
             self.dismiss(record.id)
             return
         self.saved_and_next(record)
+
+    def saved_label(self, record: Any) -> str:
+        return str(getattr(record, "name", ""))
 
     def saved_and_next(self, record: Any) -> None:
         """Clear the record's own fields, keep the context, start again."""
@@ -236,7 +245,7 @@ class FormScreen(ModalScreen):
 
     # --- leaving --------------------------------------------------------
     def action_cancel(self) -> None:
-        if self.values() != self._loaded and not self._cancel_armed:
+        if self._loaded is not None and self.values() != self._loaded and not self._cancel_armed:
             self._cancel_armed = True
             self.app.notify(_("表单有未保存的内容：再按一次 Esc 放弃，Ctrl+S 保存"), timeout=3)
             return

@@ -11,14 +11,19 @@ from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 
 
-def open_room_form(screen: DataScreen, branch_id: int) -> None:
-    """Edit the branch's room, or add one when it has none yet."""
+def open_room(screen: DataScreen, branch_id: int) -> None:
+    """The branch's room in detail, or the form to register one when it has none."""
     from branchtui.domain.rooms import room_of_branch
-    from branchtui.tui.forms.room_form import RoomForm
 
     def opened(room) -> None:
-        form = RoomForm(room.id) if room else RoomForm(initial={"branch": str(branch_id)})
-        screen.app.push_screen(form)
+        if room is None:
+            from branchtui.tui.forms.room_form import RoomForm
+
+            screen.app.push_screen(RoomForm(initial={"branch": str(branch_id)}))
+        else:
+            from branchtui.tui.screens.room_detail import RoomDetailScreen
+
+            screen.app.push_screen(RoomDetailScreen(room.id))
 
     run_db(screen, lambda: room_of_branch(branch_id), opened, group="room-open")
 
@@ -109,4 +114,4 @@ class BranchDetailScreen(DataScreen):
         self.app.push_screen(MemberForm(initial={"branch": str(self.branch_id)}))
 
     def action_room(self) -> None:
-        open_room_form(self, self.branch_id)
+        open_room(self, self.branch_id)

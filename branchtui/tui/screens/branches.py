@@ -147,9 +147,9 @@ class BranchesScreen(DataScreen):
     def action_room(self) -> None:
         branch_id = self._selected("branches")
         if branch_id is not None:
-            from branchtui.tui.screens.branch_detail import open_room_form
+            from branchtui.tui.screens.branch_detail import open_room
 
-            open_room_form(self, branch_id)
+            open_room(self, branch_id)
 
     def _edit_member(self, member_id: int) -> None:
         from branchtui.tui.forms.member_form import MemberForm

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -12,6 +13,17 @@ from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar
 from branchtui.tui.widgets.figure import Figure
+
+
+def room_cell(b) -> Text:
+    if not b.room:
+        return Text(_("无活动室"), style="red")
+    if b.room_items == 0:
+        return Text(_("无标准"), style="dim")
+    text = bar((b.room_passed or 0) / b.room_items, 3, f"{b.room_passed or 0}/{b.room_items}")
+    if b.room_disagrees:
+        text.append(" !", style="bold yellow")
+    return text
 
 
 class OverviewScreen(DataScreen):
@@ -25,6 +37,7 @@ class OverviewScreen(DataScreen):
             yield Figure(_("支部"), id="fig-branches")
             yield Figure(_("党员"), id="fig-members")
             yield Figure(_("活动室"), id="fig-rooms")
+            yield Figure(_("阵地投入"), id="fig-invested")
         yield Static(_("各支部情况"), classes="section-title", id="table-title")
         table = DataTable(id="branch-table", cursor_type="row", zebra_stripes=True)
         table.add_column(_("支部"), key="name")
@@ -32,8 +45,9 @@ class OverviewScreen(DataScreen):
         table.add_column(_("党员"), key="members")
         table.add_column(_("正式/预备"), key="split")
         table.add_column(_("正式党员比例"), key="ratio")
-        table.add_column(_("活动室"), key="room")
+        table.add_column(_("活动室达标"), key="room")
         yield table
+        yield Static("", id="missing")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -52,12 +66,23 @@ class OverviewScreen(DataScreen):
         self.query_one("#fig-branches", Figure).show(str(total), _("一居一支一室"))
         self.query_one("#fig-members", Figure).show(
             str(summary.members), _("正式 {full} · 预备 {prob}").format(full=summary.full, prob=summary.probationary))
-        rooms = self.query_one("#fig-rooms", Figure)
-        if summary.rooms_meeting_standard is None:
-            rooms.show(f"{summary.rooms}/{total}", _("已建活动室"))
-        else:
-            rooms.show(f"{summary.rooms_meeting_standard}/{total}",
-                       _("达“{std}”标准").format(std=summary.standard))
+        self.query_one("#fig-rooms", Figure).show(
+            f"{summary.rooms_meeting_standard}/{total}", _("达“{std}”标准").format(std=summary.standard))
+        self.query_one("#fig-invested", Figure).show(
+            _("{wan:.1f}万元").format(wan=summary.invested_fen / 1_000_000), _("活动室建设与设备"))
+        short = [f"{b.name}{_('缺')}{'、'.join(b.room_missing)}" for b in summary.branches
+                 if b.room and b.room_missing]
+        odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]
+        no_room = [b.name for b in summary.branches if not b.room]
+        notes = []
+        if short:
+            notes.append("[red]" + _("未达标：") + "[/]" + "；".join(short))
+        if no_room:
+            notes.append("[red]" + _("无活动室：") + "[/]" + "、".join(no_room))
+        if odd:
+            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + "；".join(odd))
+        self.query_one("#missing", Static).update(
+            "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]")
         table = self.query_one("#branch-table", DataTable)
         cursor = table.cursor_row
         with self.app.batch_update():
@@ -66,7 +91,7 @@ class OverviewScreen(DataScreen):
                 table.add_row(
                     b.name, b.secretary or _("（未设）"), str(b.members),
                     f"{b.full}/{b.probationary}", bar(b.full_ratio, 10),
-                    "✓" if b.room else _("无"), key=str(b.id))
+                    room_cell(b), key=str(b.id))
             if summary.branches:
                 table.move_cursor(row=min(cursor, len(summary.branches) - 1))
 
