@@ -89,7 +89,8 @@ def _person(rng: random.Random, gender: str, born: int, seq: int, region: str) -
 
 
 def _member_data(rng, branch_id, name, gender, seq, today, probationary) -> dict:
-    born = rng.randint(1938, today.year - 24)
+    # The recent intake is young; the rest span the decades since the 1950s.
+    born = rng.randint(today.year - 40, today.year - 24) if probationary else rng.randint(1938, today.year - 24)
     data = _person(rng, gender, born, seq, rng.choice(REGIONS))
     earliest = add_years(data["birth_date"], 19)
     if probationary:

@@ -238,3 +238,36 @@ def test_summary_json_never_loads_the_tui(demo_file, home):
     assert outcome == {"rc": 0, "leaked": []}
     printed = json.loads("\n".join(lines[:-1]))
     assert printed["members"]["total"] == 74
+
+
+# ------------------------------------------------------------- rooms and 三个一
+
+
+def test_summary_json_rooms_meet_the_standard(demo_file, home):
+    rooms = summary_json(home, demo_file, "--as-of", TODAY_ARG)["rooms"]
+    assert rooms["total"] == 8
+    assert rooms["meeting_standard"] == 8
+    assert rooms["standard"] == "三个一"
+    assert rooms["missing_items"] == []
+    assert rooms["invested_fen"] == 9200000
+
+
+def test_summary_json_rooms_default_as_of(demo_file, home):
+    import datetime as dt
+
+    if dt.date.today() < dt.date.fromisoformat(TODAY_ARG):
+        pytest.skip("the demo's inspections lie after the real today")
+    rooms = summary_json(home, demo_file)["rooms"]
+    assert (rooms["meeting_standard"], rooms["invested_fen"]) == (8, 9200000)
+
+
+def test_summary_json_rooms_between_rounds(demo_file, home):
+    con = sqlite3.connect(str(demo_file))
+    try:
+        first, second = [r[0] for r in con.execute("SELECT DISTINCT date FROM inspection ORDER BY date")]
+    finally:
+        con.close()
+    assert first < second
+    rooms = summary_json(home, demo_file, "--as-of", first)["rooms"]
+    assert rooms["meeting_standard"] == 7
+    assert [(m["branch"], m["items"]) for m in rooms["missing_items"]] == [("居民三支部", ["VCD"])]

@@ -100,6 +100,21 @@ def test_overview_then_add_member_by_keyboard(terminal):
                              capture_output=True, text=True).stdout
     assert '"total": 75' in summary
 
+    # The checklist: 居民三支部's VCD found broken, the round saved, the overview follows.
+    term.keys("F4")
+    term.wait_for("上次检查")
+    term.keys("Down", "Down", "Right", "Right", "Right", "Space")
+    term.wait_for("7/8 达标")
+    term.keys("C-s")
+    term.wait_for("保存本轮检查")
+    term.keys("Tab")
+    term.text("张彩风")
+    term.keys("C-s")
+    term.wait_for("已保存")
+    term.keys("F2")
+    shown = term.wait_for("居民三支部缺VCD")
+    assert "7/8" in shown
+
     term.keys("C-q")
     deadline = time.monotonic() + 10
     while "基层党建看板" in term.screen() and time.monotonic() < deadline:

@@ -139,3 +139,111 @@ def test_secretary_in_summary(town):
     rows = {b.name: b for b in town_summary(TODAY).branches}
     assert rows["居民一支部"].secretary == "王建国"
     assert rows["居民二支部"].secretary == ""
+
+
+# ------------------------------------------------------------------ rooms against 三个一
+
+
+def _round_dates():
+    from branchtui.store.models import Inspection
+
+    dates = sorted({i.date for i in Inspection.select(Inspection.date)})
+    assert len(dates) == 2  # the demo's two rounds
+    return dates
+
+
+def test_demo_rooms_meet_the_standard(demo_db):
+    rooms = town_summary(TODAY).to_json()["rooms"]
+    assert rooms == {"total": 8, "meeting_standard": 8, "standard": "三个一",
+                     "missing_items": [], "invested_fen": 9200000}  # 8万 building + 1.2万 equipment
+
+
+def test_demo_rounds_are_this_year(demo_db):
+    first, second = _round_dates()
+    start = dt.date(TODAY.year, 1, 1)
+    elapsed = (TODAY - start).days
+    assert first == start + dt.timedelta(days=int(elapsed * 0.5))
+    assert second == start + dt.timedelta(days=int(elapsed * 0.85))
+
+
+def test_demo_between_the_rounds(demo_db):
+    first, second = _round_dates()
+    for as_of in (first, first + dt.timedelta(days=1), second - dt.timedelta(days=1)):
+        summary = town_summary(as_of)
+        rooms = summary.to_json()["rooms"]
+        assert rooms["meeting_standard"] == 7, as_of
+        assert rooms["missing_items"] == [
+            {"branch": "居民三支部", "room": "居民三支部党员活动室", "items": ["VCD"]}]
+        assert rooms["total"] == 8
+        assert rooms["invested_fen"] == 9200000  # the equipment was bought before the first round
+        rows = {b.name: b for b in summary.branches}
+        assert rows["居民三支部"].room_meets is False
+        assert (rows["居民三支部"].room_passed, rows["居民三支部"].room_items) == (2, 3)
+        assert rows["居民一支部"].room_meets is True
+    assert town_summary(second).to_json()["rooms"]["meeting_standard"] == 8
+
+
+def test_demo_before_any_round(demo_db):
+    first, _second = _round_dates()
+    rooms = town_summary(first - dt.timedelta(days=1)).to_json()["rooms"]
+    assert rooms["meeting_standard"] == 0
+    assert rooms["total"] == 8
+    assert len(rooms["missing_items"]) == 8
+    assert all(m["items"] == ["彩电", "VCD", "电话"] for m in rooms["missing_items"])
+
+
+def test_demo_before_the_equipment_was_bought(demo_db):
+    assert town_summary(dt.date(TODAY.year, 1, 1)).invested_fen == 8000000  # building only
+
+
+def test_new_failing_inspection_today(demo_db):
+    from branchtui.domain.inspections import ItemResult, record_inspection
+    from branchtui.domain.rooms import room_of_branch
+    from branchtui.domain.standards import current_standard
+    from branchtui.store.models import Branch
+
+    standard = current_standard()
+    branch = Branch.get(Branch.name == "居民五支部")
+    room = room_of_branch(branch.id)
+    record_inspection(room.id, {"date": TODAY, "inspector": "张彩风"},
+                      [ItemResult(i.id, i.name != "电话", "线路中断" if i.name == "电话" else "")
+                       for i in standard.items],
+                      standard_id=standard.id, today=TODAY)
+    summary = town_summary(TODAY)
+    data = summary.to_json()["rooms"]
+    assert data["meeting_standard"] == 7
+    assert data["missing_items"] == [{"branch": "居民五支部", "room": room.name, "items": ["电话"]}]
+    rows = {b.name: b for b in summary.branches}
+    assert rows["居民五支部"].room_missing == ("电话",)
+    assert rows["居民五支部"].room_meets is False
+    # the ledger still has a working telephone: the disagreement shows
+    assert rows["居民五支部"].room_disagrees == ("电话",)
+    # yesterday's figures are unchanged
+    assert town_summary(TODAY - dt.timedelta(days=1)).rooms_meeting_standard == 8
+
+
+def test_summary_follows_the_current_standard(demo_db):
+    from branchtui.domain.standards import add_item, create_standard, set_current
+
+    six = create_standard({"name": "六有"})
+    add_item(six.id, {"name": "活动场所", "category": "场所"})
+    set_current(six.id)
+    rooms = town_summary(TODAY).to_json()["rooms"]
+    assert rooms["standard"] == "六有"
+    assert rooms["meeting_standard"] == 0
+    assert len(rooms["missing_items"]) == 8
+
+
+def test_small_town_room_without_inspection(town):
+    summary = town_summary(TODAY)
+    rows = {b.name: b for b in summary.branches}
+    assert rows["居民一支部"].room_meets is False
+    assert rows["居民一支部"].room_missing == ("彩电", "VCD", "电话")
+    assert rows["居民二支部"].room is None
+    assert rows["居民二支部"].room_missing == ()
+    assert rows["居民二支部"].room_meets is False
+    rooms = summary.to_json()["rooms"]
+    assert rooms["meeting_standard"] == 0
+    assert rooms["missing_items"] == [
+        {"branch": "居民一支部", "room": "一支部活动室", "items": ["彩电", "VCD", "电话"]}]
+    assert rooms["invested_fen"] == 0

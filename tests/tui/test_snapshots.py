@@ -38,3 +38,14 @@ def test_branches_search_80x24(app, snap_compare):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=search)
+
+
+def test_rooms_matrix_80x24(app, snap_compare):
+    async def matrix(pilot):
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("down", "down", "right", "right", "right", "space")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=matrix)

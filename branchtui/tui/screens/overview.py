@@ -90,7 +90,7 @@ class OverviewScreen(DataScreen):
             for b in summary.branches:
                 table.add_row(
                     b.name, b.secretary or _("（未设）"), str(b.members),
-                    f"{b.full}/{b.probationary}", bar(b.full_ratio, 10),
+                    f"{b.full}/{b.probationary}", bar(b.full_ratio, 10, style="cyan"),
                     room_cell(b), key=str(b.id))
             if summary.branches:
                 table.move_cursor(row=min(cursor, len(summary.branches) - 1))

@@ -8,10 +8,12 @@ from rich.text import Text
 FULL, EMPTY = "█", "░"
 
 
-def bar(ratio: float, width: int = 10, label: str | None = None) -> Text:
+def bar(ratio: float, width: int = 10, label: str | None = None, style: str | None = None) -> Text:
+    """A bar coloured by progress (green when complete), or in a fixed ``style``
+    for shares where less is not worse (e.g. probationary members)."""
     ratio = max(0.0, min(1.0, ratio))
     filled = round(ratio * width)
-    style = "green" if ratio >= 0.999 else ("yellow" if ratio >= 0.6 else "red")
+    style = style or ("green" if ratio >= 0.999 else ("yellow" if ratio >= 0.6 else "red"))
     text = Text(FULL * filled, style=style)
     text.append(EMPTY * (width - filled), style="dim")
     text.append(f" {label if label is not None else f'{ratio:.0%}'}")
