@@ -45,6 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     summary = sub.add_parser("summary", parents=[common], help="打印全镇概况")
     summary.add_argument("--json", action="store_true", help="输出 JSON（稳定接口）")
     summary.add_argument("--as-of", type=_date_arg, help="统计截至日期 YYYY-MM-DD（默认今天）")
+    schedule = sub.add_parser("schedule", help="还款计划计算器：每月还多少？")
+    schedule.add_argument("--principal", required=True, help="贷款金额，如 3000、3,000.00、0.3万")
+    schedule.add_argument("--rate", required=True, help="年利率（%%），如 5.31")
+    schedule.add_argument("--months", required=True, type=int, help="期限（月）")
+    schedule.add_argument("--method", default="equal-installment",
+                          choices=("equal-installment", "equal-principal", "interest-monthly", "bullet"),
+                          help="等额本息 / 等额本金 / 按月付息到期还本 / 到期一次还本付息")
+    schedule.add_argument("--start", type=_date_arg, help="发放日期（默认今天）")
+    schedule.add_argument("--json", action="store_true", help="输出 JSON")
     return parser
 
 
@@ -102,6 +111,45 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_schedule(args) -> int:
+    """The office calculator: no database needed."""
+    from branchtui.domain.errors import ValidationError
+    from branchtui.domain.loans.schedule import METHOD_NAMES, build_schedule, totals
+    from branchtui.domain.loans.service import parse_rate
+    from branchtui.domain.parse import parse_money
+
+    try:
+        principal = parse_money(args.principal, "principal", "贷款金额", required=True, allow_zero=False)
+        rate = parse_rate(args.rate)
+        if not 1 <= args.months <= 360:
+            raise ValidationError("months", _("期限应在 1 到 360 个月之间"))
+    except ValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    start = args.start or dt.date.today()
+    rows = build_schedule(principal, rate, args.months, args.method, start)
+    total_principal, total_interest, total_payment = totals(rows)
+    if args.json:
+        print(json.dumps({
+            "principal": str(principal), "annual_rate": str(rate), "months": args.months,
+            "method": args.method, "start": start.isoformat(),
+            "installments": [{"number": r.number, "due": r.due.isoformat(), "principal": str(r.principal),
+                              "interest": str(r.interest), "payment": str(r.payment), "balance": str(r.balance)}
+                             for r in rows],
+            "total_interest": str(total_interest), "total_payment": str(total_payment),
+        }, ensure_ascii=False, indent=2))
+        return 0
+    print(_("{method}：{p} 元，年利率 {r}%，{n} 个月，{d} 发放").format(
+        method=_(METHOD_NAMES[args.method]), p=f"{principal:,.2f}", r=rate, n=args.months, d=start.isoformat()))
+    print(f"{_('期'):>4} {_('到期日'):>10} {_('本金'):>12} {_('利息'):>10} {_('月供'):>12} {_('余额'):>12}")
+    for r in rows:
+        print(f"{r.number:>4} {r.due.isoformat():>12} {r.principal:>14,.2f} {r.interest:>12,.2f} "
+              f"{r.payment:>14,.2f} {r.balance:>14,.2f}")
+    print(_("合计：本金 {p} 元，利息 {i} 元，本息 {t} 元").format(
+        p=f"{total_principal:,.2f}", i=f"{total_interest:,.2f}", t=f"{total_payment:,.2f}"))
+    return 0
+
+
 def cmd_app(args) -> int:
     _open(args)
     from branchtui.tui.app import BranchApp
@@ -116,5 +164,5 @@ def main(argv: list[str] | None = None) -> int:
     for option in ("db", "lang"):
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
-    handler = {"demo": cmd_demo, "summary": cmd_summary}.get(args.command, cmd_app)
+    handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule}.get(args.command, cmd_app)
     return handler(args)

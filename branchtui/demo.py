@@ -166,4 +166,7 @@ def build_demo(today: dt.date | None = None, seed: int = 2002) -> dict:
                 "notes": "" if cost else "居委会原有用房",
             }, today=today))
         _equip_rooms(rooms, today)
+        from branchtui.demo_loans import build_loans
+
+        build_loans(today, rng)
     return {"branches": len(MEMBERS_PER_BRANCH), "members": sum(MEMBERS_PER_BRANCH)}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 import pytest
 
@@ -24,9 +25,25 @@ def db(db_path):
     database.close()
 
 
-@pytest.fixture
-def demo_db(db):
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo town, built once per run (it takes seconds) and copied per test."""
     from branchtui.demo import build_demo
+    from branchtui.store.db import open_database
 
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path)
     build_demo(today=TODAY)
-    return db
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(db_path, demo_template):
+    from branchtui.store.db import open_database
+
+    shutil.copy(demo_template, db_path)
+    database = open_database(db_path)
+    yield database
+    database.close()

@@ -52,7 +52,7 @@ def validate_equipment(data: Mapping[str, Any], *, today: dt.date | None = None)
     item = data.get("item")
     v["item"] = None
     if item not in (None, ""):
-        found = StandardItem.get_or_none(StandardItem.id == int(item))
+        found = StandardItem.get_or_none(StandardItem.id == int(item)) if str(item).isdigit() else None
         if found is None:
             c.add("item", _("所选标准项目不存在"))
         else:

@@ -9,6 +9,7 @@ from peewee import JOIN, Case, fn
 
 from branchtui.domain.branches import committee_name
 from branchtui.domain.compliance import invested_fen, room_compliance
+from branchtui.domain.loans.portfolio import LoanFigures, loan_figures
 from branchtui.domain.standards import current_standard
 from branchtui.store.models import Branch, Member, Room
 
@@ -46,6 +47,7 @@ class TownSummary:
     branches: list[BranchFigures] = field(default_factory=list)
     standard: str = ROOM_STANDARD
     invested_fen: int = 0
+    loans: LoanFigures | None = None
 
     @property
     def rooms_meeting_standard(self) -> int:
@@ -82,6 +84,9 @@ class TownSummary:
             "rooms": {"total": self.rooms, "meeting_standard": self.rooms_meeting_standard,
                       "standard": self.standard, "missing_items": self.missing_items,
                       "invested_fen": self.invested_fen},
+            "loans": self.loans.to_json() if self.loans else None,
+            "businesses_this_year": self.loans.businesses_this_year if self.loans else 0,
+            "reemployed": self.loans.reemployed if self.loans else 0,
         }
 
 
@@ -117,4 +122,4 @@ def town_summary(as_of: dt.date | None = None) -> TownSummary:
             tuple(room.missing) if room else (), tuple(room.disagreements) if room else ()))
     return TownSummary(as_of=as_of, committee=committee_name(), branches=rows,
                        standard=standard.name if standard else ROOM_STANDARD,
-                       invested_fen=invested_fen(as_of))
+                       invested_fen=invested_fen(as_of), loans=loan_figures(as_of))

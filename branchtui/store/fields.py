@@ -33,3 +33,20 @@ class MoneyField(BigIntegerField):
 
     def python_value(self, value):
         return None if value is None else from_fen(value)
+
+
+RATE_SCALE = 10000  # 9.4822 % a year is stored as 94822
+
+
+class RateField(BigIntegerField):
+    """An annual rate in percent, exact to 1/10000 of a percent, as an integer."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("rates must not be floats; use Decimal")
+        return int((Decimal(value) * RATE_SCALE).to_integral_value(rounding=ROUND_HALF_UP))
+
+    def python_value(self, value):
+        return None if value is None else (Decimal(int(value)) / RATE_SCALE).normalize()

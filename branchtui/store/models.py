@@ -18,7 +18,7 @@ from peewee import (
 )
 
 from branchtui.store.db import database
-from branchtui.store.fields import MoneyField
+from branchtui.store.fields import MoneyField, RateField
 
 
 class BaseModel(Model):
@@ -164,3 +164,123 @@ class RoomRule(BaseModel):
 
 
 ALL_MODELS += [Standard, StandardItem, Equipment, Inspection, InspectionResult, RoomRule]
+
+
+# --- guaranteed microloans (migration 0003) --------------------------------
+
+class Policy(BaseModel):
+    """The programme's rules from a date on: they change over the years."""
+
+    id = AutoField()
+    effective_from = DateField(index=True)
+    name = CharField(max_length=60, default="")
+    ceiling_person = MoneyField()
+    ceiling_partnership = MoneyField()
+    max_term_months = IntegerField()
+    subsidy_percent = IntegerField(default=100)
+    payout_wait_days = IntegerField(default=90)
+    max_extension_months = IntegerField(default=12)
+    notes = TextField(default="")
+
+
+class Borrower(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=30)
+    name_pinyin = CharField(max_length=400, default="", index=True)
+    name_initials = CharField(max_length=200, default="", index=True)
+    id_number = CharField(max_length=18, unique=True)
+    gender = CharField(max_length=2)
+    birth_date = DateField()
+    phone = CharField(max_length=20, default="")
+    address = CharField(max_length=120, default="")
+    status = CharField(max_length=4, default="下岗")  # 下岗 / 失业 / 其他
+    certificate_no = CharField(max_length=30, default="")  # 再就业优惠证
+    branch = ForeignKeyField(Branch, null=True, backref="borrowers", on_delete="SET NULL")
+    sample = BooleanField(default=False)  # generated demo data, not a real person
+    notes = TextField(default="")
+
+
+class Loan(BaseModel):
+    id = AutoField()
+    borrower = ForeignKeyField(Borrower, backref="loans", on_delete="RESTRICT")
+    branch = ForeignKeyField(Branch, null=True, backref="loans", on_delete="SET NULL")
+    purpose = CharField(max_length=60, default="")
+    business = CharField(max_length=60, default="")
+    lender = CharField(max_length=40, default="信用社")
+    lender_office = CharField(max_length=40, default="")
+    guarantor = CharField(max_length=40, default="镇党委")
+    counter_guarantee = CharField(max_length=120, default="")
+    amount = MoneyField()
+    annual_rate = RateField()
+    months = IntegerField()
+    method = CharField(max_length=20)
+    applied = DateField()
+    approved = DateField(null=True)
+    disbursed = DateField(null=True, index=True)
+    state = CharField(max_length=4, default="申请", index=True)
+    extension_months = IntegerField(default=0)
+    extended_on = DateField(null=True)
+    sample = BooleanField(default=False)
+    notes = TextField(default="")
+
+
+class LoanPartner(BaseModel):
+    id = AutoField()
+    loan = ForeignKeyField(Loan, backref="partners", on_delete="CASCADE")
+    borrower = ForeignKeyField(Borrower, on_delete="RESTRICT")
+    share = MoneyField()
+
+
+class Repayment(BaseModel):
+    """As the lender records it. Never edited or deleted: a mistake is reversed."""
+
+    id = AutoField()
+    loan = ForeignKeyField(Loan, backref="repayments", on_delete="RESTRICT")
+    date = DateField(index=True)
+    principal = MoneyField()
+    interest = MoneyField()
+    reverses = ForeignKeyField("self", null=True, on_delete="RESTRICT")
+    note = CharField(max_length=200, default="")
+
+
+class LoanEvent(BaseModel):
+    """A step of a loan's life: 审批, 发放, 展期, 代偿, 追偿, 核销, 结清."""
+
+    id = AutoField()
+    loan = ForeignKeyField(Loan, backref="events", on_delete="RESTRICT")
+    date = DateField()
+    kind = CharField(max_length=4, index=True)
+    amount = MoneyField(default=0)
+    months = IntegerField(default=0)
+    note = CharField(max_length=200, default="")
+
+
+class Business(BaseModel):
+    """两户: a 个体工商户 or 私营企业 started, with a loan or otherwise."""
+
+    id = AutoField()
+    name = CharField(max_length=60)
+    kind = CharField(max_length=6)
+    owner = CharField(max_length=30, default="")
+    registered = DateField(index=True)
+    employees = IntegerField(default=1)
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    loan = ForeignKeyField(Loan, null=True, backref="businesses", on_delete="SET NULL")
+    sample = BooleanField(default=False)
+    notes = TextField(default="")
+
+
+class Placement(BaseModel):
+    """再就业: a person placed in a job."""
+
+    id = AutoField()
+    person = CharField(max_length=30)
+    date = DateField(index=True)
+    channel = CharField(max_length=4)  # 贷款 / 培训 / 推荐 / 其他
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    loan = ForeignKeyField(Loan, null=True, on_delete="SET NULL")
+    sample = BooleanField(default=False)
+    notes = TextField(default="")
+
+
+ALL_MODELS += [Policy, Borrower, Loan, LoanPartner, Repayment, LoanEvent, Business, Placement]

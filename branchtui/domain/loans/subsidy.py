@@ -1,0 +1,69 @@
+"""财政贴息: the share of interest the state pays, per loan and installment.
+
+None for an installment that was overdue (not fully paid by its due date)
+or that falls due during an extension. Claims are listed per quarter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from branchtui.domain.loans.arrears import arrears
+from branchtui.domain.loans.policy import policy_on
+from branchtui.domain.loans.repayments import payments_of
+from branchtui.domain.loans.schedule import add_months
+from branchtui.domain.loans.service import loan_schedule
+from branchtui.store.models import Loan
+
+FEN = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class SubsidyLine:
+    number: int
+    due: dt.date
+    interest: Decimal
+    subsidy: Decimal
+    reason: str  # why none: "" when granted
+
+
+def subsidy_lines(loan: Loan, as_of: dt.date) -> list[SubsidyLine]:
+    if not loan.disbursed:
+        return []
+    share = Decimal(policy_on(loan.applied).subsidy_percent) / 100
+    schedule = loan_schedule(loan)
+    payments = payments_of(loan.id)
+    original_maturity = add_months(loan.disbursed, loan.months)
+    lines = []
+    for row in schedule:
+        if row.due > as_of:
+            break
+        if loan.extension_months and row.due > original_maturity:
+            lines.append(SubsidyLine(row.number, row.due, row.interest, Decimal("0.00"), "展期"))
+            continue
+        # Paid on time: on its due date, the oldest unpaid installment is later than this one.
+        on_time = arrears(schedule, [p for p in payments if p.date <= row.due], row.due)
+        late = on_time.oldest_unpaid_due is not None and on_time.oldest_unpaid_due <= row.due
+        if late:
+            lines.append(SubsidyLine(row.number, row.due, row.interest, Decimal("0.00"), "逾期"))
+        else:
+            lines.append(SubsidyLine(row.number, row.due, row.interest,
+                                     (row.interest * share).quantize(FEN, rounding=ROUND_HALF_UP), ""))
+    return lines
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def claims_by_quarter(loans: list[Loan], as_of: dt.date) -> dict[str, Decimal]:
+    """The subsidy to claim from the finance office, per quarter of the due date."""
+    out: dict[str, Decimal] = {}
+    for loan in loans:
+        for line in subsidy_lines(loan, as_of):
+            if line.subsidy:
+                key = quarter_of(line.due)
+                out[key] = out.get(key, Decimal("0.00")) + line.subsidy
+    return dict(sorted(out.items()))
