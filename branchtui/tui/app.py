@@ -33,10 +33,16 @@ def _rooms() -> Screen:
     return RoomsScreen()
 
 
+def _loans() -> Screen:
+    from branchtui.tui.screens.loans import LoansScreen
+
+    return LoansScreen()
+
+
 class BranchApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "branchtui"
-    MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms}
+    MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms, "loans": _loans}
     DEFAULT_MODE = "overview"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -44,6 +50,7 @@ class BranchApp(App):
         Binding("f2", "switch_mode('overview')", _("总览"), id="app.overview"),
         Binding("f3", "switch_mode('branches')", _("支部党员"), id="app.branches"),
         Binding("f4", "switch_mode('rooms')", _("活动室"), id="app.rooms"),
+        Binding("f6", "switch_mode('loans')", _("贷款"), id="app.loans"),
         Binding("f5", "reload", _("刷新"), id="app.reload"),
         Binding("ctrl+p", "command_palette", _("命令"), id="app.palette"),
         Binding("ctrl+q", "quit", _("退出"), id="app.quit"),

@@ -11,8 +11,9 @@ from peewee import JOIN, fn
 
 from branchtui.domain.loans.arrears import Payment, arrears, par
 from branchtui.domain.loans.service import REPAYING, loan_schedule
+from branchtui.domain.loans.subsidy import subsidy_lines
 from branchtui.domain.search import name_condition
-from branchtui.store.models import Borrower, Branch, Business, Loan, Placement, Repayment
+from branchtui.store.models import Borrower, Branch, Business, Loan, Placement, Policy, Repayment
 
 ZERO = Decimal("0.00")
 
@@ -63,6 +64,10 @@ def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, buck
         select = select.where((Loan.disbursed >= dt.date(year, 1, 1)) & (Loan.disbursed <= dt.date(year, 12, 31)))
     loans = list(select.objects())
     payments = _payments_by_loan({loan.id for loan in loans})
+    return _rows(loans, payments, as_of, bucket)
+
+
+def _rows(loans, payments, as_of: dt.date, bucket: str | None = None) -> list[LoanRow]:
     rows = []
     for loan in loans:
         if loan.disbursed and loan.disbursed <= as_of:
@@ -94,6 +99,7 @@ class LoanFigures:
     businesses_this_year: int
     reemployed: int
     monthly_this_year: list[Decimal] = field(default_factory=list)
+    subsidy_this_year: Decimal = ZERO  # what the state owes in interest subsidy for this year
 
     def to_json(self) -> dict:
         return {
@@ -103,11 +109,31 @@ class LoanFigures:
             "overdue_count": self.overdue_count,
             "par30": float(self.par30.quantize(Decimal("0.0001"))),
             "jobs_created": self.jobs_created,
+            "subsidy_this_year_fen": int(self.subsidy_this_year * 100),
         }
 
 
+def _policies():
+    return list(Policy.select().order_by(Policy.effective_from.desc(), Policy.id.desc()))
+
+
+def _subsidy_percent(policies, day: dt.date) -> int:
+    return next((p.subsidy_percent for p in policies if p.effective_from <= day), 0)
+
+
 def loan_figures(as_of: dt.date) -> LoanFigures:
-    rows = [r for r in loan_rows(as_of) if r.disbursed and r.disbursed <= as_of]
+    loans = list(Loan.select(Loan, Borrower.name.alias("borrower_name"), Branch.name.alias("branch_name"))
+                 .join(Borrower, on=(Loan.borrower == Borrower.id))
+                 .switch(Loan).join(Branch, JOIN.LEFT_OUTER, on=(Loan.branch == Branch.id))
+                 .where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
+    payments = _payments_by_loan({loan.id for loan in loans})
+    rows = _rows(loans, payments, as_of)
+    policies = _policies()
+    year_start = dt.date(as_of.year, 1, 1)
+    subsidy = sum((line.subsidy for loan in loans
+                   for line in subsidy_lines(loan, as_of, payments=payments[loan.id],
+                                             subsidy_percent=_subsidy_percent(policies, loan.applied))
+                   if line.due >= year_start), ZERO)
     repaying = [r for r in rows if r.state in REPAYING]
     monthly = [ZERO] * 12
     for r in rows:
@@ -125,4 +151,4 @@ def loan_figures(as_of: dt.date) -> LoanFigures:
         overdue_count=sum(1 for r in repaying if r.days_past_due > 0),
         par30=par([(r.outstanding, r.days_past_due) for r in repaying], 30),
         jobs_created=int(jobs or 0), businesses_this_year=int(businesses or 0), reemployed=int(placed or 0),
-        monthly_this_year=monthly)
+        monthly_this_year=monthly, subsidy_this_year=subsidy)

@@ -110,3 +110,23 @@ def reverse_repayment(repayment_id: int, data: Mapping[str, Any], *,
 
 def repayments(loan_id: int) -> list[Repayment]:
     return list(Repayment.select().where(Repayment.loan == loan_id).order_by(Repayment.date, Repayment.id))
+
+
+def installment_status(schedule, payments: list[Payment], as_of: dt.date) -> list[str]:
+    """Per installment: 已还 (paid), 部分 (part paid), 逾期 (overdue) or "" (not yet due)."""
+    paid_p = sum((p.principal for p in payments if p.date <= as_of), ZERO)
+    paid_i = sum((p.interest for p in payments if p.date <= as_of), ZERO)
+    out, cum_p, cum_i = [], ZERO, ZERO
+    for row in schedule:
+        before_p, before_i = cum_p, cum_i
+        cum_p += row.principal
+        cum_i += row.interest
+        if paid_p >= cum_p and paid_i >= cum_i:
+            out.append("已还")
+        elif row.due < as_of:
+            out.append("逾期")
+        elif paid_p > before_p or paid_i > before_i:
+            out.append("部分")
+        else:
+            out.append("")
+    return out

@@ -17,8 +17,9 @@ Rules (``reference/loans.md``); every rounded amount is computed exactly
 - installment k falls due ``add_months(start, k)``.
 
 Two guards keep the invariants (principal parts add up to P, no negative
-balance or principal) for degenerate tiny loans, and never act on ordinary
-ones: a principal part is clamped to [0, balance before it] (an annuity whose
+balance or principal) for degenerate loans (a few yuan over many months, or a
+very high rate over a very long term); they never act on loans of the
+programme's size and term: a principal part is clamped to [0, balance before it] (an annuity whose
 rounded-down payment is smaller than the period's interest pays the interest
 only that month; an equal-principal part larger than what is left pays what
 is left). The last installment always takes the remainder.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
@@ -70,12 +72,12 @@ class Installment:
 
 def _fen_half_up(amount: Fraction) -> Decimal:
     """An exact non-negative amount to the fen, half up (四舍五入)."""
-    return Decimal((amount * 100 + Fraction(1, 2)).__floor__()).scaleb(-2)
+    return Decimal(math.floor(amount * 100 + Fraction(1, 2))).scaleb(-2)
 
 
 def _fen_down(amount: Fraction) -> Decimal:
     """An exact non-negative amount to the fen, rounded down."""
-    return Decimal((amount * 100).__floor__()).scaleb(-2)
+    return Decimal(math.floor(amount * 100)).scaleb(-2)
 
 
 def add_months(start: datetime.date, months: int) -> datetime.date:

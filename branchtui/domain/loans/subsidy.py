@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from branchtui.domain.loans.arrears import arrears
+from branchtui.domain.loans.arrears import Payment, arrears
 from branchtui.domain.loans.policy import policy_on
 from branchtui.domain.loans.repayments import payments_of
 from branchtui.domain.loans.schedule import add_months
@@ -29,12 +29,17 @@ class SubsidyLine:
     reason: str  # why none: "" when granted
 
 
-def subsidy_lines(loan: Loan, as_of: dt.date) -> list[SubsidyLine]:
+def subsidy_lines(loan: Loan, as_of: dt.date, *, payments: list[Payment] | None = None,
+                  subsidy_percent: int | None = None) -> list[SubsidyLine]:
+    """Per installment due by ``as_of``; callers holding the payments and the
+    policy pass them in, so that a whole book costs no query per loan."""
     if not loan.disbursed:
         return []
-    share = Decimal(policy_on(loan.applied).subsidy_percent) / 100
+    if subsidy_percent is None:
+        subsidy_percent = policy_on(loan.applied).subsidy_percent
+    share = Decimal(subsidy_percent) / 100
     schedule = loan_schedule(loan)
-    payments = payments_of(loan.id)
+    payments = payments_of(loan.id) if payments is None else payments
     original_maturity = add_months(loan.disbursed, loan.months)
     lines = []
     for row in schedule:

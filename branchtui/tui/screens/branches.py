@@ -19,7 +19,7 @@ class BranchesScreen(DataScreen):
     BINDINGS = [
         Binding("ctrl+f", "find", _("查找"), id="branches.find"),
         Binding("ctrl+n", "new_member", _("新增党员"), id="branches.new_member"),
-        Binding("f6", "new_branch", _("新增支部"), id="branches.new_branch"),
+        Binding("f9", "new_branch", _("新增支部"), id="branches.new_branch"),
         Binding("ctrl+o", "edit", _("编辑"), id="branches.edit"),
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),

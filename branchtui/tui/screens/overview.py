@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
-from branchtui.tui.widgets.bars import bar
+from branchtui.tui.widgets.bars import bar, spark
 from branchtui.tui.widgets.figure import Figure
 
 
@@ -33,11 +33,16 @@ class OverviewScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="figures"):
+        with Horizontal(classes="figures"):
             yield Figure(_("支部"), id="fig-branches")
             yield Figure(_("党员"), id="fig-members")
             yield Figure(_("活动室"), id="fig-rooms")
             yield Figure(_("阵地投入"), id="fig-invested")
+        with Horizontal(classes="figures"):
+            yield Figure(_("累计担保贷款"), id="fig-loans")
+            yield Figure(_("贷款余额"), id="fig-outstanding")
+            yield Figure(_("安置再就业"), id="fig-reemployed")
+            yield Figure(_("财政贴息"), id="fig-subsidy")
         yield Static(_("各支部情况"), classes="section-title", id="table-title")
         table = DataTable(id="branch-table", cursor_type="row", zebra_stripes=True)
         table.add_column(_("支部"), key="name")
@@ -70,6 +75,21 @@ class OverviewScreen(DataScreen):
             f"{summary.rooms_meeting_standard}/{total}", _("达“{std}”标准").format(std=summary.standard))
         self.query_one("#fig-invested", Figure).show(
             _("{wan:.1f}万元").format(wan=summary.invested_fen / 1_000_000), _("活动室建设与设备"))
+        loans = summary.loans
+        if loans is not None:
+            self.query_one("#fig-loans", Figure).show(
+                _("{wan:.1f}万元").format(wan=loans.disbursed / 10000),
+                _("今年") + spark(loans.monthly_this_year), _("{n} 笔").format(n=loans.count))
+            overdue = _("逾期 {n} 笔").format(n=loans.overdue_count)
+            self.query_one("#fig-outstanding", Figure).show(
+                _("{wan:.1f}万元").format(wan=loans.outstanding / 10000),
+                f"[red]{overdue}[/]" if loans.overdue_count else overdue,
+                _("PAR30 {p:.1%}").format(p=loans.par30))
+            self.query_one("#fig-reemployed", Figure).show(
+                _("{n} 人").format(n=loans.reemployed), _("今年两户 {n} 户").format(n=loans.businesses_this_year),
+                _("带动就业 {n}").format(n=loans.jobs_created))
+            self.query_one("#fig-subsidy", Figure).show(
+                _("{wan:.2f}万元").format(wan=loans.subsidy_this_year / 10000), _("今年应补贴利息"))
         short = [f"{b.name}{_('缺')}{'、'.join(b.room_missing)}" for b in summary.branches
                  if b.room and b.room_missing]
         odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]

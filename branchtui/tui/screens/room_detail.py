@@ -22,7 +22,7 @@ class RoomDetailScreen(DataScreen):
         Binding("escape", "app.pop_screen", _("返回"), id="room.back"),
         Binding("ctrl+o", "edit_room", _("编辑活动室"), id="room.edit"),
         Binding("ctrl+n", "new_equipment", _("登记设备"), id="room.new_equipment"),
-        Binding("f6", "new_rule", _("登记制度"), id="room.new_rule"),
+        Binding("f9", "new_rule", _("登记制度"), id="room.new_rule"),
         Binding("f7", "new_inspection", _("新增检查"), id="room.new_inspection"),
     ]
 

@@ -14,7 +14,7 @@ from branchtui.tui.screens.base import DataScreen
 class StandardsScreen(DataScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("返回"), id="standards.back"),
-        Binding("f6", "new_standard", _("新增标准"), id="standards.new"),
+        Binding("f9", "new_standard", _("新增标准"), id="standards.new"),
         Binding("ctrl+n", "new_item", _("新增项目"), id="standards.new_item"),
         Binding("ctrl+t", "make_current", _("设为全镇当前标准"), id="standards.current"),
     ]

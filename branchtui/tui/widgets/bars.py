@@ -18,3 +18,15 @@ def bar(ratio: float, width: int = 10, label: str | None = None, style: str | No
     text.append(EMPTY * (width - filled), style="dim")
     text.append(f" {label if label is not None else f'{ratio:.0%}'}")
     return text
+
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values) -> str:
+    """A one-line bar chart (one block per value), e.g. loans disbursed per month."""
+    values = [float(v) for v in values]
+    top = max(values, default=0.0)
+    if top <= 0:
+        return BLOCKS[0] * len(values)
+    return "".join(BLOCKS[0] if v <= 0 else BLOCKS[1 + round((len(BLOCKS) - 2) * v / top)] for v in values)

@@ -21,5 +21,7 @@ class Figure(Static):
         super().__init__("…", id=id)
         self.border_title = caption
 
-    def show(self, value: str, detail: str = "") -> None:
+    def show(self, value: str, detail: str = "", note: str = "") -> None:
+        """``note`` goes into the bottom border: one more figure without a line."""
         self.update(f"[b]{value}[/b]\n{detail}" if detail else f"[b]{value}[/b]")
+        self.border_subtitle = note

@@ -261,4 +261,4 @@ def test_module_is_pure_standard_library():
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names.add(node.module.split(".")[0])
-    assert names <= {"__future__", "calendar", "datetime", "dataclasses", "decimal", "collections"}
+    assert names <= {"__future__", "calendar", "collections", "datetime", "dataclasses", "decimal", "fractions", "math"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
-from decimal import Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -93,6 +94,32 @@ def test_interest_rounds_half_up_not_half_even():
     # 25.00 × 0.5 % = 0.125 → 0.13 (loans.md)
     schedule = build_schedule(D("25.00"), D("6"), 2, "interest-monthly", START)
     assert [r.interest for r in schedule] == [D("0.13"), D("0.13")]
+
+
+@pytest.mark.parametrize(
+    "principal, annual, months, method, expected",
+    [
+        # the monthly rate 1 %/12 does not terminate; these interests fall exactly on half a fen
+        (D("6.00"), D("1"), 2, "interest-monthly", D("0.01")),  # 6 × 1/1200 = 0.005
+        (D("1.00"), D("1"), 102, "bullet", D("0.09")),  # 1 × 1/1200 × 102 = 0.085
+        (D("18.00"), D("1"), 1, "bullet", D("0.02")),  # 0.015
+        (D("3.00"), D("2"), 6, "bullet", D("0.03")),  # 3 × 2/1200 × 6 = 0.03
+        (D("54.00"), D("1"), 3, "equal-principal", D("0.05")),  # 54/1200 = 0.045
+    ],
+)
+def test_half_fen_ties_with_non_terminating_rate(principal, annual, months, method, expected):
+    assert build_schedule(principal, annual, months, method, START)[0].interest == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 100_000_000), st.integers(1, 3600), st.integers(1, 360))
+def test_interest_is_exact_on_half_fen_ties(fen, bp, months):
+    # whatever the rate, an interest that is exactly x.xx5 rounds up
+    principal, annual = D(fen) / 100, D(bp) / 100
+    (bullet,) = build_schedule(principal, annual, months, "bullet", START)
+    exact = Fraction(principal) * Fraction(annual) * months / 1200
+    # half up: exact ∈ [interest − ½ fen, interest + ½ fen)
+    assert Fraction(bullet.interest) - Fraction(1, 200) <= exact < Fraction(bullet.interest) + Fraction(1, 200)
 
 
 def test_zero_rate_annuity_is_p_over_n_rounded_down():
@@ -208,14 +235,20 @@ terms = st.integers(min_value=1, max_value=360)
 methods = st.sampled_from(METHODS)
 
 
-def exact_annuity(principal, annual, months):
+def exact_annuity(principal, annual, months) -> Fraction:
+    r = Fraction(annual) / 1200
+    if r == 0:
+        return Fraction(principal) / months
+    growth = (1 + r) ** months
+    return Fraction(principal) * r * growth / (growth - 1)
+
+
+def half_up(amount: Decimal, annual: Decimal, months: int = 1) -> Decimal:
+    """round_half_up(amount · annual/1200 · months), dividing last so that
+    exact half-fen values stay exact."""
     with localcontext() as ctx:
-        ctx.prec = 50
-        r = annual / 1200
-        if r == 0:
-            return principal / months
-        growth = (1 + r) ** months
-        return principal * r * growth / (growth - 1)
+        ctx.prec = 60
+        return (amount * annual * months / 1200).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def two_places(x: Decimal) -> bool:
@@ -254,7 +287,6 @@ def test_annuity_payment_never_rounded_up(principal, rate, months):
     exact = exact_annuity(principal, rate, months)
     assert a <= exact < a + FEN
     schedule = build_schedule(principal, rate, months, "equal-installment", START)
-    r = monthly_rate(rate)
     for row in schedule[:-1]:
         before = row.balance + row.principal
         if row.interest > a:  # degenerate tiny loan: the payment does not cover the interest
@@ -264,17 +296,16 @@ def test_annuity_payment_never_rounded_up(principal, rate, months):
         else:
             assert row.payment == a
         # interest is always the balance before × r, half up
-        assert row.interest == (before * r).quantize(FEN, rounding="ROUND_HALF_UP")
+        assert row.interest == half_up(before, rate)
     # the last installment pays the remaining balance plus its interest
     last = schedule[-1]
     before_last = schedule[-2].balance if len(schedule) > 1 else principal
     assert last.principal == before_last
-    assert last.interest == (before_last * r).quantize(FEN, rounding="ROUND_HALF_UP")
+    assert last.interest == half_up(before_last, rate)
     # and drifts from A only by the propagated rounding: |B_{n-1} − exact| ≤ 0.015·Σ(1+r)^j
-    with localcontext() as ctx:
-        ctx.prec = 50
-        spread = sum((1 + r) ** j for j in range(months - 1)) if months > 1 else 0
-        assert abs(last.payment - exact) <= D("0.015") * spread * (1 + r) + FEN
+    rf = Fraction(rate) / 1200
+    spread = sum((1 + rf) ** j for j in range(months - 1))
+    assert abs(Fraction(last.payment) - exact) <= Fraction(15, 1000) * spread * (1 + rf) + Fraction(1, 100)
 
 
 @settings(max_examples=100, deadline=None)
@@ -282,13 +313,12 @@ def test_annuity_payment_never_rounded_up(principal, rate, months):
 def test_equal_principal_parts(principal, rate, months):
     schedule = build_schedule(principal, rate, months, "equal-principal", START)
     p = (principal / months).quantize(FEN, rounding="ROUND_HALF_UP")
-    r = monthly_rate(rate)
     if (months - 1) * p <= principal:  # the ordinary case: no clamping
         assert all(row.principal == p for row in schedule[:-1])
         assert schedule[-1].principal == principal - (months - 1) * p
     for row in schedule:
         before = row.balance + row.principal
-        assert row.interest == (before * r).quantize(FEN, rounding="ROUND_HALF_UP")
+        assert row.interest == half_up(before, rate)
     interests = [row.interest for row in schedule]
     assert interests == sorted(interests, reverse=True)
 
@@ -296,16 +326,13 @@ def test_equal_principal_parts(principal, rate, months):
 @settings(max_examples=100, deadline=None)
 @given(amounts, rates, terms)
 def test_interest_monthly_and_bullet(principal, rate, months):
-    r = monthly_rate(rate)
     schedule = build_schedule(principal, rate, months, "interest-monthly", START)
-    interest = (principal * r).quantize(FEN, rounding="ROUND_HALF_UP")
+    interest = half_up(principal, rate)
     assert all(row.interest == interest for row in schedule)
     assert all(row.principal == 0 for row in schedule[:-1])
     assert schedule[-1].principal == principal
     (bullet,) = build_schedule(principal, rate, months, "bullet", START)
-    with localcontext() as ctx:
-        ctx.prec = 50
-        assert bullet.interest == (principal * r * months).quantize(FEN, rounding="ROUND_HALF_UP")
+    assert bullet.interest == half_up(principal, rate, months)
     assert bullet.due == add_months(START, months) and bullet.principal == principal
 
 
@@ -327,7 +354,7 @@ def test_module_is_pure_standard_library():
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 names.add(node.module.split(".")[0])
-        assert names <= {"__future__", "calendar", "datetime", "dataclasses", "decimal", "collections"}
+        assert names <= {"__future__", "calendar", "datetime", "dataclasses", "decimal", "fractions", "math"}
 
 
 @settings(max_examples=100, deadline=None)

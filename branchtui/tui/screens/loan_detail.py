@@ -1,0 +1,172 @@
+"""贷款详情: schedule, payments against it, arrears, subsidy, history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from branchtui.i18n import _
+from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.screens.loans import money
+
+STATUS_STYLE = {"已还": "green", "逾期": "bold red", "部分": "yellow"}
+
+
+def _table(table_id: str, columns) -> DataTable:
+    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+    for key, label in columns:
+        table.add_column(_(label), key=key)
+    return table
+
+
+class LoanDetailScreen(DataScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("返回"), id="loan.back"),
+        Binding("ctrl+n", "repay", _("登记还款"), id="loan.repay"),
+        Binding("f7", "extend", _("展期"), id="loan.extend"),
+        Binding("f8", "payout", _("代偿"), id="loan.payout"),
+        Binding("f9", "recover", _("追偿"), id="loan.recover"),
+        Binding("f10", "advance", _("审批/发放/核销"), id="loan.advance"),
+    ]
+
+    def __init__(self, loan_id: int) -> None:
+        super().__init__()
+        self.loan_id = loan_id
+        self.loan = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("…", id="loan-info")
+        with TabbedContent(id="tabs"):
+            with TabPane(_("还款计划"), id="tab-schedule"):
+                yield _table("schedule", (("n", "期"), ("due", "到期日"), ("principal", "本金"),
+                                          ("interest", "利息"), ("payment", "月供"), ("balance", "余额"),
+                                          ("status", "状态")))
+            with TabPane(_("还款记录"), id="tab-payments"):
+                yield _table("payments", (("date", "日期"), ("principal", "本金"), ("interest", "利息"),
+                                          ("note", "说明")))
+            with TabPane(_("贴息"), id="tab-subsidy"):
+                yield _table("subsidy", (("n", "期"), ("due", "到期日"), ("interest", "利息"),
+                                         ("subsidy", "贴息"), ("reason", "说明")))
+            with TabPane(_("经过"), id="tab-events"):
+                yield _table("events", (("date", "日期"), ("kind", "事项"), ("amount", "金额"), ("note", "说明")))
+        yield Footer(show_command_palette=False)
+
+    def reload(self) -> None:
+        from branchtui.domain.loans.guarantee import paid_out, recovered
+        from branchtui.domain.loans.repayments import installment_status, loan_arrears, payments_of, repayments
+        from branchtui.domain.loans.service import get_loan, loan_schedule
+        from branchtui.domain.loans.subsidy import subsidy_lines
+        from branchtui.store.models import LoanEvent
+
+        loan_id, today = self.loan_id, self.app.today
+
+        def job():
+            loan = get_loan(loan_id)
+            schedule = loan_schedule(loan) if loan.disbursed else []
+            payments = payments_of(loan_id)
+            events = list(LoanEvent.select().where(LoanEvent.loan == loan_id).order_by(LoanEvent.date, LoanEvent.id))
+            return {
+                "loan": loan, "borrower": loan.borrower.name,
+                "branch": loan.branch.name if loan.branch_id else "",
+                "schedule": schedule, "status": installment_status(schedule, payments, today),
+                "arrears": loan_arrears(loan, today, payments) if loan.disbursed else None,
+                "repayments": repayments(loan_id), "subsidy": subsidy_lines(loan, today),
+                "events": events, "paid_out": paid_out(loan_id), "recovered": recovered(loan_id),
+            }
+
+        run_db(self, job, self.show)
+
+    def show(self, d) -> None:
+        from branchtui.domain.loans.arrears import BUCKET_NAMES
+        from branchtui.domain.loans.schedule import METHOD_NAMES
+
+        loan = self.loan = d["loan"]
+        self.sub_title = _("{name}的贷款").format(name=d["borrower"])
+        lines = [
+            f"[b]{d['borrower']}[/b]  {loan.business}  {d['branch']}  "
+            + _("{amount} 元 · 年利率 {rate}% · {months} 个月 · {method}").format(
+                amount=money(loan.amount), rate=loan.annual_rate, months=loan.months,
+                method=_(METHOD_NAMES[loan.method])),
+            _("状态：{state}  申请 {a}  审批 {b}  发放 {c}").format(
+                state=_(loan.state), a=loan.applied.isoformat(),
+                b=loan.approved.isoformat() if loan.approved else "—",
+                c=loan.disbursed.isoformat() if loan.disbursed else "—")
+            + (_("  展期 {n} 个月").format(n=loan.extension_months) if loan.extension_months else ""),
+        ]
+        a = d["arrears"]
+        if a is not None and loan.state in ("还款中", "展期"):
+            colour = "red" if a.days_past_due > 30 else ("yellow" if a.days_past_due else "green")
+            lines.append(f"[{colour}]" + _("尚欠本金 {o} 元 · {bucket}").format(
+                o=money(a.outstanding_principal), bucket=_(BUCKET_NAMES[a.bucket])) + "[/]"
+                + (_(" · 逾期 {d} 天，逾期本金 {p} 元、利息 {i} 元").format(
+                    d=a.days_past_due, p=money(a.overdue_principal), i=money(a.overdue_interest))
+                   if a.days_past_due else ""))
+        if d["paid_out"]:
+            lines.append(_("担保代偿 {p} 元，已追回 {r} 元").format(p=money(d["paid_out"]), r=money(d["recovered"])))
+        subsidy = sum((s.subsidy for s in d["subsidy"]), Decimal("0.00"))
+        lines[-1] += "  " + _("贴息合计 {s} 元").format(s=money(subsidy))
+        self.query_one("#loan-info", Static).update("\n".join(lines))
+
+        with self.app.batch_update():
+            table = self.query_one("#schedule", DataTable)
+            table.clear()
+            for row, status in zip(d["schedule"], d["status"]):
+                table.add_row(str(row.number), row.due.isoformat(), money(row.principal), money(row.interest),
+                              money(row.payment), money(row.balance),
+                              Text(_(status), style=STATUS_STYLE.get(status, "")), key=str(row.number))
+            table = self.query_one("#payments", DataTable)
+            table.clear()
+            for r in d["repayments"]:
+                note = r.note + (_("（冲正第 {n} 笔）").format(n=r.reverses_id) if r.reverses_id else "")
+                table.add_row(r.date.isoformat(), money(r.principal), money(r.interest), note, key=str(r.id))
+            table = self.query_one("#subsidy", DataTable)
+            table.clear()
+            for s in d["subsidy"]:
+                table.add_row(str(s.number), s.due.isoformat(), money(s.interest), money(s.subsidy),
+                              _(s.reason) if s.reason else "", key=str(s.number))
+            table = self.query_one("#events", DataTable)
+            table.clear()
+            for e in d["events"]:
+                table.add_row(e.date.isoformat(), _(e.kind), money(e.amount) if e.amount else "", e.note,
+                              key=str(e.id))
+
+    # --- actions ----------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "payments":
+            from branchtui.tui.forms.loan_actions import reversal_form
+
+            self.app.push_screen(reversal_form(int(event.row_key.value)))
+
+    def _open(self, factory_name: str) -> None:
+        from branchtui.tui.forms import loan_actions
+
+        self.app.push_screen(getattr(loan_actions, factory_name)(self.loan_id))
+
+    def action_repay(self) -> None:
+        self._open("repayment_form")
+
+    def action_extend(self) -> None:
+        self._open("extension_form")
+
+    def action_payout(self) -> None:
+        self._open("payout_form")
+
+    def action_recover(self) -> None:
+        self._open("recovery_form")
+
+    def action_advance(self) -> None:
+        if self.loan is None:
+            return
+        from branchtui.tui.forms import loan_actions
+
+        form = loan_actions.advance_form(self.loan_id, self.loan.state)
+        if form is None:
+            self.notify(_("“{s}”状态的贷款没有可办理的下一步").format(s=_(self.loan.state)), severity="warning")
+        else:
+            self.app.push_screen(form)

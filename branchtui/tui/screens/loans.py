@@ -1,0 +1,135 @@
+"""贷款: the loan book, filtered and sorted by days past due."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+
+from branchtui.i18n import _
+from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.inputs import QuietInput
+
+STATE_FILTERS = ("申请", "审批", "还款中", "展期", "结清", "代偿", "追偿", "核销", "撤销")
+
+
+def money(amount) -> str:
+    return f"{amount:,.2f}"
+
+
+def money_short(amount) -> str:
+    """10,000 rather than 10,000.00 where there are no fen: narrow columns at 80×24."""
+    return f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
+
+
+def wan(amount) -> str:
+    return f"{amount / 10000:,.2f}"
+
+
+class LoansScreen(DataScreen):
+    AUTO_FOCUS = "#loans"
+    BINDINGS = [
+        Binding("ctrl+n", "new_loan", _("新增贷款"), id="loans.new"),
+        Binding("f8", "new_borrower", _("登记借款人"), id="loans.new_borrower"),
+        Binding("ctrl+f", "find", _("查找"), id="loans.find"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="loan-filters", classes="filters"):
+            yield Label(_("查找"))
+            yield QuietInput(placeholder=_("借款人或项目"), id="search", compact=True)
+            yield Select([(_(s), s) for s in STATE_FILTERS], prompt=_("全部状态"), id="state", compact=True)
+            yield Select([(_(n), b) for b, n in self._buckets()], prompt=_("全部账龄"), id="bucket", compact=True)
+            yield Select([], prompt=_("全部年份"), id="year", compact=True)
+        with Horizontal(id="monthly-row"):
+            yield Static(_("今年每月发放"), id="monthly-label")
+            yield Sparkline([0] * 12, id="monthly")
+        yield Static("", id="loan-totals", classes="hint")
+        table = DataTable(id="loans", cursor_type="row", zebra_stripes=True)
+        for key, label in (("borrower", "借款人"), ("branch", "支部"), ("business", "项目"),
+                           ("amount", "金额"), ("disbursed", "发放"), ("state", "状态"),
+                           ("outstanding", "余额"), ("dpd", "逾期")):
+            table.add_column(_(label), key=key)
+        yield table
+        yield Footer(show_command_palette=False)
+
+    @staticmethod
+    def _buckets():
+        from branchtui.domain.loans.arrears import BUCKET_NAMES
+
+        return list(BUCKET_NAMES.items())
+
+    def on_mount(self) -> None:
+        self.sub_title = _("小额担保贷款")
+        this_year = self.app.today.year
+        self.query_one("#year", Select).set_options([(str(y), y) for y in range(this_year, this_year - 8, -1)])
+
+    def _filters(self) -> dict:
+        def value(select_id):
+            v = self.query_one(f"#{select_id}", Select).value
+            return None if v is Select.NULL else v
+
+        return {"query": self.query_one("#search", Input).value, "state": value("state"),
+                "bucket": value("bucket"), "year": value("year")}
+
+    def reload(self) -> None:
+        from branchtui.domain.loans.portfolio import loan_figures, loan_rows
+
+        filters, today = self._filters(), self.app.today
+
+        def job():
+            return loan_figures(today), loan_rows(today, **filters)
+
+        run_db(self, job, self.show, group="loans-load")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.reload()
+
+    def show(self, loaded) -> None:
+        figures, rows = loaded
+        self.query_one("#monthly", Sparkline).data = [float(m) for m in figures.monthly_this_year]
+        self.query_one("#loan-totals", Static).update(
+            _("累计 {d}万 · 余额 {o}万 · 逾期 {n} 笔 · PAR30 {p:.2%} · 本表 {rows} 笔（灰色为样例）").format(
+                d=wan(figures.disbursed), o=wan(figures.outstanding), n=figures.overdue_count, p=figures.par30,
+                rows=len(rows)))
+        table = self.query_one("#loans", DataTable)
+        cursor = table.cursor_row
+        with self.app.batch_update():
+            table.clear()
+            for r in rows:
+                style = "bold red" if r.days_past_due > 30 else ("yellow" if r.days_past_due > 0 else "")
+                if r.sample and not style:
+                    style = "dim"
+                cells = [r.borrower, r.branch, r.business, money_short(r.amount),
+                         r.disbursed.isoformat() if r.disbursed else "—", _(r.state),
+                         money(r.outstanding) if r.outstanding else "—",
+                         str(r.days_past_due) if r.days_past_due else ""]
+                table.add_row(*(Text(c, style=style) for c in cells), key=str(r.id))
+            if rows:
+                table.move_cursor(row=min(cursor, len(rows) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from branchtui.tui.screens.loan_detail import LoanDetailScreen
+
+        self.app.push_screen(LoanDetailScreen(int(event.row_key.value)))
+
+    def action_find(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_new_loan(self) -> None:
+        from branchtui.tui.forms.loan_form import LoanForm
+
+        self.app.push_screen(LoanForm())
+
+    def action_new_borrower(self) -> None:
+        from branchtui.tui.forms.borrower_form import BorrowerForm
+
+        self.app.push_screen(BorrowerForm())
