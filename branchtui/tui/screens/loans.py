@@ -35,6 +35,9 @@ class LoansScreen(DataScreen):
         Binding("ctrl+n", "new_loan", _("新增贷款"), id="loans.new"),
         Binding("f8", "new_borrower", _("登记借款人"), id="loans.new_borrower"),
         Binding("ctrl+f", "find", _("查找"), id="loans.find"),
+        Binding("f7", "new_business", _("登记两户"), id="loans.new_business"),
+        Binding("f9", "new_placement", _("登记再就业"), id="loans.new_placement"),
+        Binding("f10", "claims", _("贴息申报表"), id="loans.claims"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -45,6 +48,7 @@ class LoansScreen(DataScreen):
             yield Select([(_(s), s) for s in STATE_FILTERS], prompt=_("全部状态"), id="state", compact=True)
             yield Select([(_(n), b) for b, n in self._buckets()], prompt=_("全部账龄"), id="bucket", compact=True)
             yield Select([], prompt=_("全部年份"), id="year", compact=True)
+            yield Select([], prompt=_("全部支部"), id="branch", compact=True)
         with Horizontal(id="monthly-row"):
             yield Static(_("今年每月发放"), id="monthly-label")
             yield Sparkline([0] * 12, id="monthly")
@@ -67,6 +71,10 @@ class LoansScreen(DataScreen):
         self.sub_title = _("小额担保贷款")
         this_year = self.app.today.year
         self.query_one("#year", Select).set_options([(str(y), y) for y in range(this_year, this_year - 8, -1)])
+        from branchtui.domain.branches import branch_choices
+
+        run_db(self, branch_choices, lambda rows: self.query_one("#branch", Select).set_options(rows),
+               group="loans-branches")
 
     def _filters(self) -> dict:
         def value(select_id):
@@ -74,7 +82,7 @@ class LoansScreen(DataScreen):
             return None if v is Select.NULL else v
 
         return {"query": self.query_one("#search", Input).value, "state": value("state"),
-                "bucket": value("bucket"), "year": value("year")}
+                "bucket": value("bucket"), "year": value("year"), "branch_id": value("branch")}
 
     def reload(self) -> None:
         from branchtui.domain.loans.portfolio import loan_figures, loan_rows
@@ -133,3 +141,18 @@ class LoansScreen(DataScreen):
         from branchtui.tui.forms.borrower_form import BorrowerForm
 
         self.app.push_screen(BorrowerForm())
+
+    def action_new_business(self) -> None:
+        from branchtui.tui.forms.outcome_forms import BusinessForm
+
+        self.app.push_screen(BusinessForm())
+
+    def action_new_placement(self) -> None:
+        from branchtui.tui.forms.outcome_forms import PlacementForm
+
+        self.app.push_screen(PlacementForm())
+
+    def action_claims(self) -> None:
+        from branchtui.tui.screens.subsidy_claims import SubsidyClaimsScreen
+
+        self.app.push_screen(SubsidyClaimsScreen())

@@ -78,7 +78,7 @@ def test_payout_of_a_loan_that_is_paid_up_refused(loan):
     record_repayment(loan.id, {"date": WAITED_91, "principal": "3000"}, today=TODAY)
     with refused("date") as errors:
         payout(loan.id, {"date": WAITED_91, "amount": "9000"}, today=TODAY)
-    assert "0" in errors["date"]
+    assert "逾期 0 天" in errors["date"]
 
 
 def test_payout_more_than_owed_refused(loan):
