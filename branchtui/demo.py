@@ -169,4 +169,7 @@ def build_demo(today: dt.date | None = None, seed: int = 2002) -> dict:
         from branchtui.demo_loans import build_loans
 
         build_loans(today, rng)
+        from branchtui.demo_activities import build_activities
+
+        build_activities(today, rng)
     return {"branches": len(MEMBERS_PER_BRANCH), "members": sum(MEMBERS_PER_BRANCH)}

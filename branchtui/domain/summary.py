@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, Case, fn
 
+from branchtui.domain.activities import activities_in_year
 from branchtui.domain.branches import committee_name
+from branchtui.domain.campaign import board
+from branchtui.domain.targets import progress
 from branchtui.domain.compliance import invested_fen, room_compliance
 from branchtui.domain.loans.portfolio import LoanFigures, loan_figures
 from branchtui.domain.standards import current_standard
@@ -30,6 +33,9 @@ class BranchFigures:
     room_items: int = 0
     room_missing: tuple[str, ...] = ()
     room_disagrees: tuple[str, ...] = ()
+    target_expected: int = 0  # this year's 122 targets, and the actual counted toward them
+    target_counted: int = 0
+    target_ratio: float | None = None  # see targets.BranchProgress.ratio
 
     @property
     def room_meets(self) -> bool:
@@ -48,6 +54,15 @@ class TownSummary:
     standard: str = ROOM_STANDARD
     invested_fen: int = 0
     loans: LoanFigures | None = None
+    activities_this_year: int = 0
+    campaign_phases: int = 0
+    campaign_done: int = 0
+
+    @property
+    def behind(self) -> list[BranchFigures]:
+        """The branches furthest behind on this year's targets, worst first."""
+        ranked = [b for b in self.branches if b.target_ratio is not None and b.target_ratio < 1]
+        return sorted(ranked, key=lambda b: b.target_ratio)[:3]
 
     @property
     def rooms_meeting_standard(self) -> int:
@@ -87,6 +102,10 @@ class TownSummary:
             "loans": self.loans.to_json() if self.loans else None,
             "businesses_this_year": self.loans.businesses_this_year if self.loans else 0,
             "reemployed": self.loans.reemployed if self.loans else 0,
+            "activities_this_year": self.activities_this_year,
+            "targets": {"expected": sum(b.target_expected for b in self.branches),
+                        "actual": sum(b.target_counted for b in self.branches)},
+            "campaign": {"phases": self.campaign_phases, "branches_done": self.campaign_done},
         }
 
 
@@ -112,6 +131,8 @@ def town_summary(as_of: dt.date | None = None) -> TownSummary:
     }
     standard = current_standard()
     compliance = {c.branch_id: c for c in room_compliance(standard, as_of=as_of)}
+    goals = {p.branch_id: p for p in progress(as_of.year, as_of,
+                                              {c.branch_id for c in compliance.values() if c.meets})}
     rows = []
     for b in branches:
         total, full = counts.get(b.id, (0, 0))
@@ -119,7 +140,12 @@ def town_summary(as_of: dt.date | None = None) -> TownSummary:
         rows.append(BranchFigures(
             b.id, b.name, b.community, b.secretary_name or "", total, full, total - full, b.room_name,
             room.passed if room else None, len(room.cells) if room else 0,
-            tuple(room.missing) if room else (), tuple(room.disagreements) if room else ()))
+            tuple(room.missing) if room else (), tuple(room.disagreements) if room else (),
+            goals[b.id].expected if b.id in goals else 0, goals[b.id].counted if b.id in goals else 0,
+            goals[b.id].ratio if b.id in goals else None))
+    campaign = board(as_of)
     return TownSummary(as_of=as_of, committee=committee_name(), branches=rows,
                        standard=standard.name if standard else ROOM_STANDARD,
-                       invested_fen=invested_fen(as_of), loans=loan_figures(as_of))
+                       invested_fen=invested_fen(as_of), loans=loan_figures(as_of),
+                       activities_this_year=activities_in_year(as_of.year, as_of),
+                       campaign_phases=len(campaign.phases), campaign_done=campaign.branches_done)

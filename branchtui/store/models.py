@@ -284,3 +284,145 @@ class Placement(BaseModel):
 
 
 ALL_MODELS += [Policy, Borrower, Loan, LoanPartner, Repayment, LoanEvent, Business, Placement]
+
+
+# --- activities, the 122 targets and the education campaign (migration 0005) ---
+
+class ActivityKind(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=20, unique=True)
+    position = IntegerField(default=0)
+
+
+class Activity(BaseModel):
+    id = AutoField()
+    kind = ForeignKeyField(ActivityKind, backref="activities", on_delete="RESTRICT")
+    date = DateField(index=True)
+    branch = ForeignKeyField(Branch, backref="activities", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, null=True, backref="activities", on_delete="SET NULL")
+    topic = CharField(max_length=100)
+    lecturer = CharField(max_length=30, default="")
+    members_expected = IntegerField(default=0)
+    members_present = IntegerField(default=0)
+    others = IntegerField(default=0)
+    notes = TextField(default="")
+
+
+class Target(BaseModel):
+    """122工程 目标: an expected count per branch, year and measure."""
+
+    id = AutoField()
+    branch = ForeignKeyField(Branch, backref="targets", on_delete="RESTRICT")
+    year = IntegerField(index=True)
+    measure = CharField(max_length=30)  # "kind:<id>", "rooms", "placements", "businesses", "loans"
+    expected = IntegerField()
+
+    class Meta:
+        indexes = ((("branch", "year", "measure"), True),)
+
+
+class Appraisal(BaseModel):
+    """Year-end appraisal of a branch and its secretary: 目标、制度、任务三落实."""
+
+    id = AutoField()
+    branch = ForeignKeyField(Branch, on_delete="RESTRICT")
+    year = IntegerField()
+    secretary = CharField(max_length=30, default="")
+    goals_ok = BooleanField(default=False)
+    goals_note = CharField(max_length=200, default="")
+    rules_ok = BooleanField(default=False)
+    rules_note = CharField(max_length=200, default="")
+    tasks_ok = BooleanField(default=False)
+    tasks_note = CharField(max_length=200, default="")
+    score = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("branch", "year"), True),)
+
+
+class Honour(BaseModel):
+    id = AutoField()
+    name = CharField(max_length=40)
+    level = CharField(max_length=4)  # 区级 / 市级 / 省级
+    year = IntegerField()
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    person = CharField(max_length=30, default="")
+    notes = TextField(default="")
+
+
+class Campaign(BaseModel):
+    """先进性教育活动."""
+
+    id = AutoField()
+    name = CharField(max_length=60)
+    theme = CharField(max_length=100, default="")
+    start = DateField()
+    end = DateField(null=True)
+
+
+class CampaignPhase(BaseModel):
+    id = AutoField()
+    campaign = ForeignKeyField(Campaign, backref="phases", on_delete="CASCADE")
+    position = IntegerField()
+    name = CharField(max_length=40)
+    planned_start = DateField()
+    planned_end = DateField()
+    actual_start = DateField(null=True)
+    actual_end = DateField(null=True)
+
+
+class CampaignBranch(BaseModel):
+    id = AutoField()
+    campaign = ForeignKeyField(Campaign, backref="branches", on_delete="CASCADE")
+    branch = ForeignKeyField(Branch, on_delete="RESTRICT")
+    phase = ForeignKeyField(CampaignPhase, null=True, on_delete="SET NULL")
+    members_taking_part = IntegerField(default=0)
+    completed_on = DateField(null=True)
+
+    class Meta:
+        indexes = ((("campaign", "branch"), True),)
+
+
+class Survey(BaseModel):
+    """A residents' symposium or a round of survey forms (调查表)."""
+
+    id = AutoField()
+    campaign = ForeignKeyField(Campaign, backref="surveys", on_delete="CASCADE")
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    kind = CharField(max_length=4)  # 座谈会 / 调查表
+    date = DateField()
+    issued = IntegerField(default=0)
+    returned = IntegerField(default=0)
+    notes = TextField(default="")
+
+
+class Problem(BaseModel):
+    """A problem raised, and its rectification (整改)."""
+
+    id = AutoField()
+    campaign = ForeignKeyField(Campaign, backref="problems", on_delete="CASCADE")
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    raised = CharField(max_length=200)
+    source = CharField(max_length=4, default="调查表")
+    rectification = CharField(max_length=200, default="")
+    status = CharField(max_length=4, default="待整改")
+    due = DateField(null=True)
+
+
+class Register(BaseModel):
+    """基本情况底册: dated figures of a branch's community."""
+
+    id = AutoField()
+    branch = ForeignKeyField(Branch, backref="registers", on_delete="RESTRICT")
+    date = DateField(index=True)
+    population = IntegerField()
+    households = IntegerField()
+    employed = IntegerField()
+    laid_off = IntegerField()
+    low_income = IntegerField()
+    family_planning = IntegerField()  # households meeting the family-planning policy
+    notes = TextField(default="")
+
+
+ALL_MODELS += [ActivityKind, Activity, Target, Appraisal, Honour, Campaign, CampaignPhase,
+               CampaignBranch, Survey, Problem, Register]

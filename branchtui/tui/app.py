@@ -39,10 +39,17 @@ def _loans() -> Screen:
     return LoansScreen()
 
 
+def _activities() -> Screen:
+    from branchtui.tui.screens.activities import ActivitiesScreen
+
+    return ActivitiesScreen()
+
+
 class BranchApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "branchtui"
-    MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms, "loans": _loans}
+    MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms, "loans": _loans,
+             "activities": _activities}
     DEFAULT_MODE = "overview"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -51,6 +58,7 @@ class BranchApp(App):
         Binding("f3", "switch_mode('branches')", _("支部党员"), id="app.branches"),
         Binding("f4", "switch_mode('rooms')", _("活动室"), id="app.rooms"),
         Binding("f6", "switch_mode('loans')", _("贷款"), id="app.loans"),
+        Binding("f7", "switch_mode('activities')", _("活动目标"), id="app.activities"),
         Binding("f5", "reload", _("刷新"), id="app.reload"),
         Binding("ctrl+p", "command_palette", _("命令"), id="app.palette"),
         Binding("ctrl+q", "quit", _("退出"), id="app.quit"),

@@ -60,11 +60,11 @@ async def test_filter_shows_only_rooms_that_fall_short(app):
         await settle(pilot)
         matrix = app.screen.query_one("#matrix", DataTable)
         await pilot.press("right", "right", "space")  # 居民一支部 彩电
-        await pilot.press("f7")
+        await pilot.press("f10")
         await pilot.pause()
         assert matrix.row_count == 1
         assert str(matrix.get_row_at(0)[0]) == "居民一支部"
-        await pilot.press("f7")
+        await pilot.press("f10")
         await pilot.pause()
         assert matrix.row_count == 8
 

@@ -20,6 +20,18 @@ from branchtui.store.models import LoanEvent
 ZERO = Decimal("0.00")
 
 
+def payout_date(loan_id: int):
+    event = (LoanEvent.select().where((LoanEvent.loan == loan_id) & (LoanEvent.kind == PAID_OUT))
+             .order_by(LoanEvent.date.desc()).first())
+    return event.date if event else None
+
+
+def _not_before_payout(loan_id: int, day, c: Collector) -> None:
+    paid_on = payout_date(loan_id)
+    if day and paid_on and day < paid_on:
+        c.add("date", _("日期不能早于代偿日期 {d}").format(d=paid_on.isoformat()))
+
+
 def paid_out(loan_id: int) -> Decimal:
     return sum((e.amount for e in LoanEvent.select().where(
         (LoanEvent.loan == loan_id) & (LoanEvent.kind == PAID_OUT))), ZERO)
@@ -70,6 +82,7 @@ def recover(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = No
     if loan.state not in (PAID_OUT, RECOVERING):
         c.add("amount", _("只有已代偿的贷款才能追偿"))
     else:
+        _not_before_payout(loan.id, day, c)
         left = paid_out(loan.id) - recovered(loan.id)
         if amount and amount > left:
             c.add("amount", _("追回金额超过尚未追回的代偿款 {o} 元").format(o=f"{left:,.2f}"))
@@ -93,6 +106,7 @@ def write_off(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = 
     note = c.take("note", clean_text, data.get("note"), "note", "核销依据", 200, required=True)
     if day and day > today:
         c.add("date", _("日期不能晚于今天"))
+    _not_before_payout(loan.id, day, c)
     c.raise_if_any()
     with audit.transaction():
         return change_state(loan, WRITTEN_OFF, day, amount=paid_out(loan.id) - recovered(loan.id), note=note)

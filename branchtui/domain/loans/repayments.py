@@ -97,6 +97,8 @@ def reverse_repayment(repayment_id: int, data: Mapping[str, Any], *,
         c.add("note", _("这笔还款已经冲正过"))
     if day and day < original.date:
         c.add("date", _("冲正日期不能早于原还款日期"))
+    elif day and day > today:
+        c.add("date", _("冲正日期不能晚于今天"))
     loan = get_loan(original.loan_id)
     if loan.state == SETTLED:
         c.add("note", _("贷款已结清：请先与信用社核对后再冲正"))

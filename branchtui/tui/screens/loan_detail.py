@@ -28,10 +28,10 @@ class LoanDetailScreen(DataScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("返回"), id="loan.back"),
         Binding("ctrl+n", "repay", _("登记还款"), id="loan.repay"),
-        Binding("f7", "extend", _("展期"), id="loan.extend"),
-        Binding("f8", "payout", _("代偿"), id="loan.payout"),
-        Binding("f9", "recover", _("追偿"), id="loan.recover"),
-        Binding("f10", "advance", _("审批/发放/核销"), id="loan.advance"),
+        Binding("f8", "extend", _("展期"), id="loan.extend"),
+        Binding("f9", "payout", _("代偿"), id="loan.payout"),
+        Binding("f10", "recover", _("追偿"), id="loan.recover"),
+        Binding("ctrl+g", "advance", _("办理：审批/发放/核销"), id="loan.advance"),
     ]
 
     def __init__(self, loan_id: int) -> None:

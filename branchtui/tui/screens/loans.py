@@ -35,9 +35,9 @@ class LoansScreen(DataScreen):
         Binding("ctrl+n", "new_loan", _("新增贷款"), id="loans.new"),
         Binding("f8", "new_borrower", _("登记借款人"), id="loans.new_borrower"),
         Binding("ctrl+f", "find", _("查找"), id="loans.find"),
-        Binding("f7", "new_business", _("登记两户"), id="loans.new_business"),
-        Binding("f9", "new_placement", _("登记再就业"), id="loans.new_placement"),
-        Binding("f10", "claims", _("贴息申报表"), id="loans.claims"),
+        Binding("f9", "new_business", _("登记两户"), id="loans.new_business"),
+        Binding("f10", "new_placement", _("登记再就业"), id="loans.new_placement"),
+        Binding("ctrl+t", "claims", _("贴息申报表"), id="loans.claims"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,12 @@ from branchtui.tui.widgets.bars import bar, spark
 from branchtui.tui.widgets.figure import Figure
 
 
+def target_cell(b) -> Text:
+    if b.target_ratio is None:
+        return Text(_("未定目标"), style="dim")
+    return bar(b.target_ratio, 10)
+
+
 def room_cell(b) -> Text:
     if not b.room:
         return Text(_("无活动室"), style="red")
@@ -49,7 +55,7 @@ class OverviewScreen(DataScreen):
         table.add_column(_("书记"), key="secretary")
         table.add_column(_("党员"), key="members")
         table.add_column(_("正式/预备"), key="split")
-        table.add_column(_("正式党员比例"), key="ratio")
+        table.add_column(_("今年目标进度"), key="targets")
         table.add_column(_("活动室达标"), key="room")
         yield table
         yield Static("", id="missing")
@@ -95,6 +101,9 @@ class OverviewScreen(DataScreen):
         odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]
         no_room = [b.name for b in summary.branches if not b.room]
         notes = []
+        if summary.behind:
+            notes.append("[yellow]" + _("目标进度落后：") + "[/]" + "、".join(
+                f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
         if short:
             notes.append("[red]" + _("未达标：") + "[/]" + "；".join(short))
         if no_room:
@@ -110,7 +119,7 @@ class OverviewScreen(DataScreen):
             for b in summary.branches:
                 table.add_row(
                     b.name, b.secretary or _("（未设）"), str(b.members),
-                    f"{b.full}/{b.probationary}", bar(b.full_ratio, 10, style="cyan"),
+                    f"{b.full}/{b.probationary}", target_cell(b),
                     room_cell(b), key=str(b.id))
             if summary.branches:
                 table.move_cursor(row=min(cursor, len(summary.branches) - 1))

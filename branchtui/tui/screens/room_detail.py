@@ -23,7 +23,7 @@ class RoomDetailScreen(DataScreen):
         Binding("ctrl+o", "edit_room", _("编辑活动室"), id="room.edit"),
         Binding("ctrl+n", "new_equipment", _("登记设备"), id="room.new_equipment"),
         Binding("f9", "new_rule", _("登记制度"), id="room.new_rule"),
-        Binding("f7", "new_inspection", _("新增检查"), id="room.new_inspection"),
+        Binding("f8", "new_inspection", _("新增检查"), id="room.new_inspection"),
     ]
 
     def __init__(self, room_id: int) -> None:

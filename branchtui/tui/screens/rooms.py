@@ -29,7 +29,7 @@ class RoomsScreen(DataScreen):
     BINDINGS = [
         Binding("space,f8", "toggle", _("切换达标"), id="rooms.toggle"),
         Binding("ctrl+s", "save_round", _("保存本轮检查"), id="rooms.save_round"),
-        Binding("f7", "filter_short", _("只看未达标"), id="rooms.filter"),
+        Binding("f10", "filter_short", _("只看未达标"), id="rooms.filter"),
         Binding("ctrl+r", "room_detail", _("活动室详情"), id="rooms.detail"),
         Binding("f9", "standards", _("标准管理"), id="rooms.standards"),
     ]

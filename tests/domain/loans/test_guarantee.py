@@ -148,6 +148,23 @@ def test_recover_part_then_the_rest(paid_out_loan):
         recover(loan_id, {"date": "2026-09-30", "amount": "1"}, today=TODAY)
 
 
+def test_recovery_dated_before_the_payout_refused(paid_out_loan):
+    # Nothing can be recovered of money the fund has not paid out yet.
+    with refused("date"):
+        recover(paid_out_loan.id, {"date": "2026-05-29", "amount": "100"}, today=TODAY)
+    with refused("date"):
+        recover(paid_out_loan.id, {"date": (TODAY + dt.timedelta(days=1)).isoformat(), "amount": "100"},
+                today=TODAY)
+    recover(paid_out_loan.id, {"date": WAITED_91, "amount": "100"}, today=TODAY)  # the same day is fine
+    assert get_loan(paid_out_loan.id).state == RECOVERING
+
+
+def test_write_off_dated_before_the_payout_refused(paid_out_loan):
+    with refused("date"):
+        write_off(paid_out_loan.id, {"date": "2026-05-29", "note": "无财产可供执行"}, today=TODAY)
+    assert get_loan(paid_out_loan.id).state == PAID_OUT
+
+
 def test_recover_everything_at_once_settles(paid_out_loan):
     recover(paid_out_loan.id, {"date": "2026-06-30", "amount": "12000"}, today=TODAY)
     assert get_loan(paid_out_loan.id).state == SETTLED

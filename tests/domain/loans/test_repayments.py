@@ -276,6 +276,15 @@ def test_reversal_needs_a_reason_and_a_sensible_date(loan):
     assert reversal.date == TODAY  # dated when the mistake was found
 
 
+def test_reversal_dated_in_the_future_refused(loan):
+    # Like every other entry, a reversal cannot be dated after today: arrears
+    # would silently ignore it until that day.
+    original = pay(loan.id, FEB, "1000")
+    with refused("date"):
+        reverse_repayment(original.id, {"date": (TODAY + dt.timedelta(days=1)).isoformat(), "note": "错账"},
+                          today=TODAY)
+
+
 def test_reversing_the_payment_of_a_settled_loan_refused(loan):
     original = pay(loan.id, MAR, "12000", prepayment="是")
     with refused("note"):

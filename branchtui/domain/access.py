@@ -1,0 +1,250 @@
+"""Roles, and who may change what.
+
+The login is ``audit.current_login()`` (the SSH account, or BRANCHTUI_USER).
+While no user is registered the program is single-user: that person is an
+administrator. Once users exist, a login not among them may only read.
+
+| role      | 中文     | may write                        | manages users |
+|-----------|----------|----------------------------------|---------------|
+| admin     | 管理员   | everything                       | yes           |
+| committee | 镇党委   | everything                       | no            |
+| secretary | 支部书记 | records of their own branch only | no            |
+| viewer    | 只读     | nothing                          | no            |
+
+``require()`` is to be called *before* the write's transaction opens: a
+refusal leaves an audit row (action "refused"), which an enclosing
+transaction would roll back together with the refused write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, IntegrityError
+
+from branchtui.domain import audit
+from branchtui.domain.errors import DomainError, NotFound, ValidationError
+from branchtui.domain.idcard import mask
+from branchtui.i18n import _
+from branchtui.store.models import Branch
+from branchtui.store.users import User
+
+ADMIN, COMMITTEE, SECRETARY, VIEWER = "admin", "committee", "secretary", "viewer"
+ROLES = (ADMIN, COMMITTEE, SECRETARY, VIEWER)
+ROLE_NAMES = {ADMIN: "管理员", COMMITTEE: "镇党委", SECRETARY: "支部书记", VIEWER: "只读"}
+ROLE_BY_NAME = {name: code for code, name in ROLE_NAMES.items()}
+
+# Actions with a meaning of their own; any other action string is a write.
+READ = "read"
+WRITE = "write"
+MANAGE_USERS = "manage_users"
+BACKUP = "backup"
+RESTORE = "restore"
+ADMIN_ONLY = frozenset({MANAGE_USERS, RESTORE})
+ACTION_NAMES = {
+    WRITE: "修改数据",
+    MANAGE_USERS: "管理用户",
+    BACKUP: "备份数据库",
+    RESTORE: "恢复数据库",
+}
+LOGIN_MAX = 64
+USER_TABLE = User._meta.table_name
+
+
+class PermissionDenied(DomainError):
+    """The current login's role may not do this; the message says why, in Chinese."""
+
+    def __init__(self, message: str, *, action: str, role: str, branch_id: int | None):
+        super().__init__(message)
+        self.action = action
+        self.role = role
+        self.branch_id = branch_id
+
+
+def action_name(action: str) -> str:
+    name = ACTION_NAMES.get(action)
+    return _(name) if name else _("执行“{action}”").format(action=action)
+
+
+def current_role() -> tuple[str, int | None]:
+    """(role, the secretary's branch id or None) of ``audit.current_login()``."""
+    if not User.select().exists():
+        return ADMIN, None  # single-user mode: the one local user runs everything
+    user = User.get_or_none(User.login == audit.current_login())
+    if user is None or user.role not in ROLES:
+        return VIEWER, None
+    return user.role, (user.branch_id if user.role == SECRETARY else None)
+
+
+def _branch_label(branch_id: int | None) -> str:
+    if branch_id is None:
+        return _("未指定支部")
+    branch = Branch.get_or_none(Branch.id == branch_id)
+    return branch.name if branch else _("支部 #{id}").format(id=branch_id)
+
+
+def _refusal(action: str, branch_id: int | None, role: str, own_branch: int | None) -> str | None:
+    """The Chinese reason ``role`` may not do ``action``, or None when it may."""
+    login = audit.current_login()
+    what = action_name(action)
+    if action == READ:
+        return None
+    if action in ADMIN_ONLY:
+        if role == ADMIN:
+            return None
+        return _("只有管理员才能{what}（您 {login} 的角色是“{role}”）").format(
+            what=what, login=login, role=_(ROLE_NAMES.get(role, role)))
+    if role in (ADMIN, COMMITTEE):
+        return None
+    if role == SECRETARY:
+        if own_branch is None:
+            return _("您（{login}）是支部书记，但没有指定所在支部，不能{what}；请管理员重新登记").format(
+                login=login, what=what)
+        if branch_id == own_branch:
+            return None
+        if branch_id is None:
+            return _("您（{login}）是{own}的支部书记，只能修改本支部的记录；全镇的数据须由镇党委或管理员修改").format(
+                login=login, own=_branch_label(own_branch))
+        return _("您（{login}）是{own}的支部书记，只能修改本支部的记录，不能修改{other}的记录").format(
+            login=login, own=_branch_label(own_branch), other=_branch_label(branch_id))
+    return _("您（{login}）是只读用户，不能{what}").format(login=login, what=what)
+
+
+def require(action: str, branch_id: int | None, *, table: str | None = None,
+            row_id: int | None = None) -> None:
+    """Raise PermissionDenied (and audit the refusal) unless the current role may do ``action``.
+
+    ``action``: READ, MANAGE_USERS, RESTORE, BACKUP, or any other string
+    (such as "member.update"), which counts as a write. ``branch_id``: the
+    branch the record belongs to, None for town-wide records. ``table`` and
+    ``row_id`` go into the audit row of a refusal.
+    """
+    role, own_branch = current_role()
+    message = _refusal(action, branch_id, role, own_branch)
+    if message is None:
+        return
+    with audit.transaction():
+        audit.record((table or "access")[:40], row_id, "refused", None,
+                     {"action": action, "branch_id": branch_id, "role": role, "reason": message})
+    raise PermissionDenied(message, action=action, role=role, branch_id=branch_id)
+
+
+def allowed(action: str, branch_id: int | None) -> bool:
+    """Whether ``require`` would pass: for greying out keys, no audit row."""
+    role, own_branch = current_role()
+    return _refusal(action, branch_id, role, own_branch) is None
+
+
+def mask_id_for(number: str, branch_id: int | None, *,
+                who: tuple[str, int | None] | None = None) -> str:
+    """The ID number as the current login may see it: masked for viewers and
+    for secretaries of another branch (or of none), in full otherwise.
+
+    ``who``: a ``current_role()`` result, to spare a query per row in lists.
+    """
+    role, own_branch = who if who is not None else current_role()
+    if role in (ADMIN, COMMITTEE):
+        return number
+    if role == SECRETARY and own_branch is not None and branch_id == own_branch:
+        return number
+    return mask(number)
+
+
+# ---------------------------------------------------------------------- users
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    login: str
+    role: str
+    role_name: str
+    branch_id: int | None
+    branch_name: str
+    created: dt.datetime
+
+
+def _row(user: User, branch_name: str | None = None) -> UserRow:
+    if branch_name is None:
+        branch_name = _branch_label(user.branch_id) if user.branch_id else ""
+    return UserRow(user.id, user.login, user.role, _(ROLE_NAMES.get(user.role, user.role)),
+                   user.branch_id, branch_name, user.created)
+
+
+def _clean_login(login) -> str:
+    text = str(login or "").strip()
+    if not text:
+        raise ValidationError("login", _("登录名不能为空"))
+    if len(text) > LOGIN_MAX:
+        raise ValidationError("login", _("登录名最长 {n} 个字符").format(n=LOGIN_MAX))
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise ValidationError("login", _("登录名不能含空格或控制字符"))
+    return text
+
+
+def _parse_role(role) -> str:
+    text = str(role or "").strip()
+    code = ROLE_BY_NAME.get(text, text.lower())
+    if code not in ROLES:
+        raise ValidationError("role", _("角色应为：{roles}").format(roles="、".join(
+            f"{code}（{_(name)}）" for code, name in ROLE_NAMES.items())))
+    return code
+
+
+def add_user(login: str, role: str, branch_name: str | None = None) -> UserRow:
+    """Register a login with its role (admin only). A secretary needs a branch.
+
+    ``role``: admin / committee / secretary / viewer, or 管理员 / 镇党委 /
+    支部书记 / 只读. The first user registered must be an admin.
+    """
+    require(MANAGE_USERS, None, table=USER_TABLE)
+    login = _clean_login(login)
+    role = _parse_role(role)
+    branch = None
+    branch_name = (branch_name or "").strip()
+    if role == SECRETARY:
+        if not branch_name:
+            raise ValidationError("branch", _("支部书记须指定所在支部"))
+        branch = Branch.get_or_none(Branch.name == branch_name)
+        if branch is None:
+            raise ValidationError("branch", _("没有名为“{name}”的支部").format(name=branch_name))
+    elif branch_name:
+        raise ValidationError("branch", _("只有支部书记需要指定支部"))
+    try:
+        with audit.transaction():
+            if User.select().where(User.login == login).exists():
+                raise ValidationError("login", _("用户“{login}”已登记").format(login=login))
+            if role != ADMIN and not User.select().exists():
+                raise ValidationError("role", _("第一个登记的用户须为管理员（admin），否则将没有人能管理用户"))
+            user = User(login=login, role=role, branch=branch, created=dt.datetime.now())
+            audit.save_audited(user)
+    except IntegrityError:  # another session registered it a moment ago
+        raise ValidationError("login", _("用户“{login}”已登记").format(login=login)) from None
+    return _row(user, branch.name if branch else "")
+
+
+def remove_user(login: str) -> None:
+    """Unregister a login (admin only); the last admin stays while others remain."""
+    require(MANAGE_USERS, None, table=USER_TABLE)
+    login = _clean_login(login)
+    with audit.transaction():
+        user = User.get_or_none(User.login == login)
+        if user is None:
+            raise NotFound(_("没有登记用户“{login}”").format(login=login))
+        if user.role == ADMIN:
+            admins = User.select().where(User.role == ADMIN).count()
+            others = User.select().where(User.id != user.id).count()
+            if admins == 1 and others > 0:
+                raise ValidationError("login", _("不能删除最后一位管理员：请先登记另一位管理员"))
+        before = audit.snapshot(user)
+        user.delete_instance()
+        audit.record(USER_TABLE, before["id"], "delete", before, None)
+
+
+def list_users() -> list[UserRow]:
+    """Every registered login, by login name."""
+    rows = (User.select(User, Branch.name.alias("branch_name"))
+            .join(Branch, JOIN.LEFT_OUTER, on=(User.branch == Branch.id))
+            .order_by(User.login))
+    return [_row(u, getattr(u, "branch_name", None) or "") for u in rows.objects()]

@@ -1,0 +1,29 @@
+"""Who may use the program: logins and their roles (migration 0004).
+
+Kept apart from models.py; binds to the same ``database`` proxy.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField
+
+from branchtui.store.models import BaseModel, Branch
+
+
+class User(BaseModel):
+    """A login (the SSH account name) and its role: admin / committee / secretary / viewer.
+
+    A secretary's ``branch`` is the one branch whose records they may change.
+    """
+
+    id = AutoField()
+    login = CharField(max_length=64, unique=True)
+    role = CharField(max_length=12)
+    branch = ForeignKeyField(Branch, null=True, backref="users", on_delete="SET NULL")
+    created = DateTimeField(default=datetime.datetime.now)
+
+    class Meta:
+        # "user" is a reserved word in PostgreSQL and standard SQL.
+        table_name = "app_user"
