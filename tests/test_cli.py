@@ -271,3 +271,41 @@ def test_summary_json_rooms_between_rounds(demo_file, home):
     rooms = summary_json(home, demo_file, "--as-of", first)["rooms"]
     assert rooms["meeting_standard"] == 7
     assert [(m["branch"], m["items"]) for m in rooms["missing_items"]] == [("居民三支部", ["VCD"])]
+
+
+# ------------------------------------------------------------- activities, 122 targets, campaign
+
+
+def test_summary_json_activities_targets_campaign(demo_file, home):
+    data = summary_json(home, demo_file, "--as-of", TODAY_ARG)
+    con = sqlite3.connect(str(demo_file))
+    try:
+        plain = con.execute("SELECT count(*) FROM activity WHERE date >= '2026-01-01' AND date <= ?",
+                            (TODAY_ARG,)).fetchone()[0]
+        expected = con.execute("SELECT sum(expected) FROM target WHERE year = 2026").fetchone()[0]
+    finally:
+        con.close()
+    assert isinstance(data["activities_this_year"], int)
+    assert data["activities_this_year"] > 0
+    assert data["activities_this_year"] == plain
+    assert set(data["targets"]) == {"expected", "actual"}
+    assert data["targets"]["expected"] == expected
+    assert 0 < data["targets"]["actual"] <= data["targets"]["expected"]
+    assert set(data["campaign"]) == {"phases", "branches_done"}
+    assert data["campaign"]["phases"] == 4
+    assert data["campaign"]["branches_done"] == 0
+
+
+def test_summary_json_activities_as_of_mid_year(demo_file, home):
+    whole = summary_json(home, demo_file, "--as-of", TODAY_ARG)
+    data = summary_json(home, demo_file, "--as-of", "2026-06-30")
+    con = sqlite3.connect(str(demo_file))
+    try:
+        plain = con.execute("SELECT count(*) FROM activity WHERE date >= '2026-01-01' "
+                            "AND date <= '2026-06-30'").fetchone()[0]
+    finally:
+        con.close()
+    assert 0 < data["activities_this_year"] == plain < whole["activities_this_year"]
+    assert data["targets"]["expected"] == whole["targets"]["expected"]
+    assert data["targets"]["actual"] < whole["targets"]["actual"]
+    assert data["campaign"]["phases"] == 4  # the campaign's plan is known from the start

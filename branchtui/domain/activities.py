@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from peewee import JOIN, fn
 
 from branchtui.domain import audit
-from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.errors import Collector, NotFound
 from branchtui.domain.parse import clean_text, parse_date, parse_int
 from branchtui.i18n import _
 from branchtui.store.models import Activity, ActivityKind, Branch, Member, Room
@@ -58,24 +58,14 @@ def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) 
             and v["members_present"] > v["members_expected"]:
         c.add("members_present", _("实到党员（{p}）不能多于应到党员（{e}）").format(
             p=v["members_present"], e=v["members_expected"]))
-    kind = ActivityKind.get_or_none(ActivityKind.id == int(data["kind"])) if str(data.get("kind", "")).isdigit() else None
-    if kind is None:
-        c.add("kind", _("请选择活动类别"))
+    kind = c.ref("kind", ActivityKind, data.get("kind"), _("请选择活动类别"))
     v["kind"] = kind.id if kind else None
-    branch = Branch.get_or_none(Branch.id == int(data["branch"])) if str(data.get("branch", "")).isdigit() else None
-    if branch is None:
-        c.add("branch", _("请选择支部"))
-    elif v["date"] and branch.founded and v["date"] < branch.founded:
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
+    if branch is not None and v["date"] and branch.founded and v["date"] < branch.founded:
         c.add("date", _("活动日期早于{b}的成立日期 {d}").format(b=branch.name, d=branch.founded.isoformat()))
     v["branch"] = branch.id if branch else None
-    v["room"] = None
-    room = data.get("room")
-    if room not in (None, ""):
-        found = Room.get_or_none(Room.id == int(room)) if str(room).isdigit() else None
-        if found is None:
-            c.add("room", _("所选活动室不存在"))
-        else:
-            v["room"] = found.id
+    room = c.ref("room", Room, data.get("room"), _("所选活动室不存在"), required=False)
+    v["room"] = room.id if room else None
     c.raise_if_any()
     return v
 

@@ -76,3 +76,23 @@ def history(table: str, row_id: int, limit: int = 50) -> list[Audit]:
         .order_by(Audit.at.desc(), Audit.id.desc())
         .limit(limit)
     )
+
+
+def save_named(instance, values: dict, before: dict | None, *, clash_field: str, clash_message: str):
+    """Write a record that has a name: its pinyin search keys are computed
+    here, at write time, and a unique clash that another session raced in
+    between check and write comes back as the field's message."""
+    from peewee import IntegrityError
+
+    from branchtui.domain.errors import ValidationError
+    from branchtui.domain.pinyin import search_keys
+
+    for key, value in values.items():
+        setattr(instance, key, value)
+    instance.name_pinyin, instance.name_initials = search_keys(instance.name)
+    try:
+        with transaction():
+            save_audited(instance, before)
+    except IntegrityError:
+        raise ValidationError(clash_field, clash_message) from None
+    return instance

@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, fn
 
 from branchtui.domain import audit
-from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.errors import Collector, NotFound
 from branchtui.domain.parse import clean_text, parse_date, parse_phone
-from branchtui.domain.pinyin import search_keys
 from branchtui.domain.search import name_condition, normalize_query
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Committee, Member
@@ -65,15 +64,8 @@ def validate_branch(data: Mapping[str, Any], *, branch_id: int | None = None,
 
 
 def _write(branch: Branch, values: dict, before: dict | None) -> Branch:
-    for key, value in values.items():
-        setattr(branch, key, value)
-    branch.name_pinyin, branch.name_initials = search_keys(branch.name)
-    try:
-        with audit.transaction():
-            audit.save_audited(branch, before)
-    except IntegrityError:
-        raise ValidationError("name", _("已有同名支部“{name}”").format(name=branch.name)) from None
-    return branch
+    return audit.save_named(branch, values, before, clash_field="name",
+                            clash_message=_("已有同名支部“{name}”").format(name=values["name"]))
 
 
 def create_branch(data: Mapping[str, Any], *, today: dt.date | None = None) -> Branch:

@@ -99,9 +99,7 @@ def set_branch_progress(campaign_id: int, data: Mapping[str, Any], *, today: dt.
     """The phase a branch has reached and the members taking part."""
     today = today or dt.date.today()
     c = Collector()
-    branch = Branch.get_or_none(Branch.id == int(data["branch"])) if str(data.get("branch", "")).isdigit() else None
-    if branch is None:
-        c.add("branch", _("请选择支部"))
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
     phases = phases_of(campaign_id)
     phase = next((p for p in phases if str(p.id) == str(data.get("phase", ""))), None)
     if data.get("phase") not in (None, "") and phase is None:

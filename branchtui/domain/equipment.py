@@ -42,21 +42,10 @@ def validate_equipment(data: Mapping[str, Any], *, today: dt.date | None = None)
         v["cost"] = 0
     if v["purchase_date"] and v["purchase_date"] > today:
         c.add("purchase_date", _("购置日期不能晚于今天"))
-    try:
-        room = Room.get_or_none(Room.id == int(data.get("room")))
-    except (TypeError, ValueError):
-        room = None
-    if room is None:
-        c.add("room", _("请选择活动室"))
+    room = c.ref("room", Room, data.get("room"), _("请选择活动室"))
     v["room"] = room.id if room else None
-    item = data.get("item")
-    v["item"] = None
-    if item not in (None, ""):
-        found = StandardItem.get_or_none(StandardItem.id == int(item)) if str(item).isdigit() else None
-        if found is None:
-            c.add("item", _("所选标准项目不存在"))
-        else:
-            v["item"] = found.id
+    item = c.ref("item", StandardItem, data.get("item"), _("所选标准项目不存在"), required=False)
+    v["item"] = item.id if item else None
     c.raise_if_any()
     return v
 

@@ -42,6 +42,15 @@ class Collector:
         self.values[field] = value
         return value
 
+    def ref(self, field: str, model, value, message: str, *, required: bool = True):
+        """The ``model`` row whose id ``value`` names (a picker's value), or ``message``
+        under ``field``. An empty value is fine when not ``required``."""
+        text = str(value if value is not None else "").strip()
+        found = model.get_or_none(model.id == int(text)) if text.isdigit() else None
+        if found is None and (required or text):
+            self.add(field, message)
+        return found
+
     def add(self, field: str, message: str) -> None:
         self.errors.setdefault(field, message)
 

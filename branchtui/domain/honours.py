@@ -25,9 +25,7 @@ def save_appraisal(data: Mapping[str, Any]) -> Appraisal:
              for key, label in (("goals_note", "目标落实说明"), ("rules_note", "制度落实说明"),
                                 ("tasks_note", "任务落实说明"))}
     secretary = c.take("secretary", clean_text, data.get("secretary"), "secretary", "书记", 30)
-    branch = Branch.get_or_none(Branch.id == int(data["branch"])) if str(data.get("branch", "")).isdigit() else None
-    if branch is None:
-        c.add("branch", _("请选择支部"))
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
     c.raise_if_any()
     row = Appraisal.get_or_none((Appraisal.branch == branch.id) & (Appraisal.year == year))
     before = audit.snapshot(row) if row else None
@@ -47,11 +45,9 @@ def save_honour(data: Mapping[str, Any]) -> Honour:
     level = c.take("level", parse_choice, data.get("level"), LEVELS, "level", "级别")
     year = c.take("year", parse_int, data.get("year"), "year", "年度", 1949, 2100, required=True)
     person = c.take("person", clean_text, data.get("person"), "person", "获奖个人", 30)
-    branch = data.get("branch")
-    branch_id = int(branch) if str(branch or "").isdigit() else None
-    if branch_id and not Branch.select().where(Branch.id == branch_id).exists():
-        c.add("branch", _("所选支部不存在"))
-    if not branch_id and not person:
+    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
+    branch_id = branch.id if branch else None
+    if not branch_id and not person and "branch" not in c.errors:
         c.add("person", _("请填写获奖的支部或个人"))
     c.raise_if_any()
     with audit.transaction():

@@ -6,13 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from peewee import IntegrityError
-
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.idcard import mask, parse_id_number
 from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_date, parse_mobile
-from branchtui.domain.pinyin import search_keys
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Member
@@ -36,15 +33,11 @@ def is_probationary(full_date: dt.date | None, as_of: dt.date) -> bool:
 
 
 def _branch_id(value, c: Collector) -> int | None:
-    try:
-        branch_id = int(value)
-    except (TypeError, ValueError):
+    if not str(value or "").strip():
         c.add("branch", _("请选择所在支部"))
         return None
-    if not Branch.select().where(Branch.id == branch_id).exists():
-        c.add("branch", _("所选支部不存在"))
-        return None
-    return branch_id
+    branch = c.ref("branch", Branch, value, _("所选支部不存在"))
+    return branch.id if branch else None
 
 
 def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
@@ -104,16 +97,8 @@ def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
 
 
 def _write(member: Member, values: dict, before: dict | None) -> Member:
-    for key, value in values.items():
-        setattr(member, key, value)
-    member.name_pinyin, member.name_initials = search_keys(member.name)
-    try:
-        with audit.transaction():
-            audit.save_audited(member, before)
-    except IntegrityError:
-        # Another session registered the same ID number a moment ago.
-        raise ValidationError("id_number", _("该身份证号码已登记")) from None
-    return member
+    return audit.save_named(member, values, before, clash_field="id_number",
+                            clash_message=_("该身份证号码已登记"))
 
 
 def create_member(data: Mapping[str, Any], *, today: dt.date | None = None) -> Member:

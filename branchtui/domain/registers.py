@@ -34,9 +34,7 @@ def save_register(data: Mapping[str, Any], *, today: dt.date | None = None) -> R
             and values["low_income"] > values["households"]:
         c.add("low_income", _("低收入户不能多于户数"))
     notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
-    branch = Branch.get_or_none(Branch.id == int(data["branch"])) if str(data.get("branch", "")).isdigit() else None
-    if branch is None:
-        c.add("branch", _("请选择支部"))
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
     c.raise_if_any()
     with audit.transaction():
         register = Register(branch=branch.id, date=day, notes=notes, **values)

@@ -31,13 +31,8 @@ def save_rule(data: Mapping[str, Any], *, rule_id: int | None = None,
     posted = str(data.get("posted", "是")).strip() not in ("否", "False", "0", "")
     if adopted and adopted > today:
         c.add("adopted", _("制定日期不能晚于今天"))
-    try:
-        room = Room.get_or_none(Room.id == int(data.get("room")))
-    except (TypeError, ValueError):
-        room = None
-    if room is None:
-        c.add("room", _("请选择活动室"))
-    elif name and RoomRule.select().where((RoomRule.room == room.id) & (RoomRule.name == name)
+    room = c.ref("room", Room, data.get("room"), _("请选择活动室"))
+    if room is not None and name and RoomRule.select().where((RoomRule.room == room.id) & (RoomRule.name == name)
                                           & (RoomRule.id != (rule_id or 0))).exists():
         c.add("name", _("本活动室已登记“{name}”").format(name=name))
     c.raise_if_any()

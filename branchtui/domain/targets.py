@@ -44,9 +44,7 @@ def set_target(data: Mapping[str, Any]) -> Target:
     valid = {code for _label, code in measure_choices()}
     if measure not in valid:
         c.add("measure", _("请选择考核项目"))
-    branch = Branch.get_or_none(Branch.id == int(data["branch"])) if str(data.get("branch", "")).isdigit() else None
-    if branch is None:
-        c.add("branch", _("请选择支部"))
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
     c.raise_if_any()
     target = Target.get_or_none((Target.branch == branch.id) & (Target.year == year) & (Target.measure == measure))
     before = audit.snapshot(target) if target else None

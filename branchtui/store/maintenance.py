@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sqlite3
 import urllib.parse
 from pathlib import Path
@@ -149,8 +150,15 @@ def list_backups(db_path: Path) -> list[Path]:
 
 
 def _connect(path: Path, *, read_only: bool = False, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection; ``read_only`` for a candidate file, which is then never changed.
+
+    Without a -wal beside it the file is opened immutable, so that not even
+    a -shm is left next to it; with one, read-only through its WAL.
+    """
     if read_only:
-        uri = "file:" + urllib.parse.quote(str(Path(path).resolve())) + "?mode=ro"
+        path = Path(path).resolve()
+        query = "mode=ro" if Path(f"{path}-wal").exists() else "mode=ro&immutable=1"
+        uri = "file:" + urllib.parse.quote(str(path)) + "?" + query
         return sqlite3.connect(uri, uri=True, timeout=timeout)
     return sqlite3.connect(str(path), timeout=timeout)
 
@@ -316,12 +324,12 @@ def restore(db_path: Path, source: Path) -> Path | None:
     Refuses (``RestoreRefused``) a source failing ``check_file``, and a
     database another session still has open (every branchtui program using
     it must be closed first; the caller must close its own connection too).
-    The current content is first copied with the backup API to
-    ``<db dir>/<name>.<stamp>.before-restore.bak``; then, holding an
-    exclusive lock, the database leaves WAL mode (SQLite folds and removes
-    its -wal; the stale -shm is deleted) and the source is copied in with the
-    backup API. Returns the file kept aside, or None when there was no
-    database yet.
+    Holding an exclusive lock throughout, the database leaves WAL mode
+    (SQLite folds its -wal into the file and deletes it), the current content
+    is copied with the backup API to ``<db dir>/<name>.<stamp>.before-restore.bak``
+    (a damaged one byte for byte, with its -wal as ``….bak-wal``), the source
+    is copied in with the backup API, and the stale -shm is deleted.
+    Returns the file kept aside, or None when there was no database yet.
     """
     db_path, source = Path(db_path), Path(source)
     problems = check_file(source)
@@ -340,17 +348,24 @@ def restore(db_path: Path, source: Path) -> Path | None:
         src.close()
 
 
+def _keep_aside_raw(db_path: Path, aside: Path) -> None:
+    """A damaged database cannot go through the backup API: copy its bytes
+    (and its -wal, as ``<aside>-wal``) while the exclusive lock is held."""
+    shutil.copyfile(db_path, aside)
+    secure_file(aside)
+    wal = Path(f"{db_path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        shutil.copyfile(wal, f"{aside}-wal")
+        secure_file(Path(f"{aside}-wal"))
+
+
 def _restore_over(db_path: Path, src: sqlite3.Connection) -> Path:
     cur = _connect(db_path, timeout=RESTORE_WAIT_S)
     try:
         try:
-            # Keep every lock once taken, until this connection closes.
+            # Keep every lock once taken, until this connection closes; the
+            # exclusive lock is refused while any other session is connected.
             cur.execute("PRAGMA locking_mode=EXCLUSIVE")
-            # Leaving WAL needs every other connection gone; SQLite then
-            # checkpoints and deletes the -wal itself.
-            mode = cur.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-            if str(mode).lower() != "delete":
-                raise sqlite3.OperationalError("database is locked")
             cur.execute("BEGIN EXCLUSIVE")
             cur.execute("COMMIT")
         except sqlite3.OperationalError as exc:
@@ -360,19 +375,31 @@ def _restore_over(db_path: Path, src: sqlite3.Connection) -> Path:
                     ["数据库正被其他会话使用"]) from exc
             raise MaintenanceError(f"当前数据库无法打开：{exc}") from exc
         except sqlite3.DatabaseError as exc:
-            raise MaintenanceError(f"当前数据库已损坏，无法先行备份（{exc}）；"
-                                   "请手工把它移走后再恢复") from exc
+            raise MaintenanceError(
+                f"当前数据库文件已损坏到无法加锁（{exc}）：请先退出所有 branchtui 程序，"
+                f"把 {db_path} 及同名的 -wal、-shm 文件移到别处，再执行恢复") from exc
         aside = _free_name(db_path.parent, f"{db_path.name}.{_stamp()}", ".before-restore.bak")
-        _copy_to_new_file(cur, aside)
-        # Nobody else can open the file while we hold the exclusive lock:
-        # the old -shm (and any -wal) can go, then the new content comes in.
-        _remove_sidecars(db_path)
+        try:
+            # Leaving WAL folds the -wal into the file (SQLite deletes it).
+            cur.execute("PRAGMA journal_mode=DELETE").fetchone()
+            sound = True
+        except sqlite3.DatabaseError:  # damaged: restoring is the cure
+            sound = False
+        if sound:
+            _copy_to_new_file(cur, aside)
+        else:
+            _keep_aside_raw(db_path, aside)
         src.backup(cur)
         ok = cur.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise MaintenanceError(f"恢复后的数据库完整性检查未通过（{ok}）；原数据库保存在 {aside}")
+        # The copied header may say WAL: settle rollback mode while still
+        # alone, so that closing leaves no -journal nor -wal behind; the old
+        # -shm goes too (nobody can be using it: the lock is ours). The next
+        # open_database turns WAL back on.
+        cur.execute("PRAGMA journal_mode=DELETE")
+        _remove_sidecars(db_path)
     finally:
         cur.close()
-    _remove_sidecars(db_path)
     secure_file(db_path)
     return aside

@@ -78,6 +78,9 @@ class BranchApp(App):
         keymap = self._keymap if self._keymap is not None else load_keymap()
         if keymap:
             self.set_keymap(keymap)
+        # After the first paint, load the forms in the background so the first
+        # Ctrl+N opens at once and no keystroke is typed into a half-built form.
+        self.set_timer(1.0, lambda: self.run_worker(warm_imports, thread=True, exit_on_error=False))
 
     # --- actions -------------------------------------------------------
     def action_help(self) -> None:
@@ -120,6 +123,21 @@ class BranchApp(App):
             yield SystemCommand(description, f"{_('按键')} {key}",
                                 lambda node=node, action=action: self.run_action(action, node))
         yield SystemCommand(_("切换主题"), _("浅色、深色或 16 色终端主题"), self.action_change_theme)
+
+
+WARM_MODULES = (
+    "branchtui.tui.forms.member_form", "branchtui.tui.forms.branch_form", "branchtui.tui.forms.room_form",
+    "branchtui.tui.forms.loan_form", "branchtui.tui.forms.activity_form", "branchtui.tui.screens.branches",
+    "branchtui.tui.screens.rooms", "branchtui.tui.screens.loans", "branchtui.tui.screens.activities",
+    "branchtui.domain.pinyin",
+)
+
+
+def warm_imports() -> None:
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
 
 
 def load_keymap() -> dict[str, str]:

@@ -205,7 +205,7 @@ def test_backup_then_restore_gives_back_the_same_summary(demo_db, db_path):
     assert mode(aside) == 0o600 and mode(db_path) == 0o600
     assert check_file(aside) == []
     assert sql(aside, "SELECT COUNT(*) FROM member") == [(75,)]  # the state replaced is kept
-    assert not os.path.exists(f"{db_path}-wal") and not os.path.exists(f"{db_path}-shm")
+    assert [p.name for p in db_path.parent.glob(db_path.name + "-*")] == []  # no -wal, -shm, -journal
 
     again = open_database(db_path)
     try:
@@ -220,6 +220,29 @@ def test_backup_then_restore_gives_back_the_same_summary(demo_db, db_path):
         assert town_summary(TODAY).to_json() == changed
     finally:
         again.close()
+
+
+def test_restore_from_a_live_copy_in_wal_mode(demo_db, db_path, tmp_path):
+    """A copy of another live database, -wal and all: restored with its WAL content."""
+    import shutil
+
+    create_member(member_data(1, 5), today=TODAY)  # in db_path's -wal, not yet checkpointed
+    source = tmp_path / "elsewhere.db"
+    shutil.copy(db_path, source)
+    shutil.copy(f"{db_path}-wal", f"{source}-wal")
+    demo_db.close()
+    target = tmp_path / "target.db"
+    shutil.copy(db_path, target)
+    restore(target, source)
+    assert sql(target, "SELECT COUNT(*) FROM member") == [(75,)]
+    assert [p.name for p in tmp_path.glob("target.db-*")] == []
+
+
+def test_check_file_leaves_a_closed_candidate_untouched(demo_db, db_path, tmp_path):
+    saved = backup(db_path)
+    before = sorted(p.name for p in saved.parent.iterdir())
+    assert check_file(saved) == []
+    assert sorted(p.name for p in saved.parent.iterdir()) == before  # not even a -shm
 
 
 def test_restore_into_a_new_place(demo_db, db_path, tmp_path):
@@ -304,6 +327,34 @@ def test_restore_refuses_a_bad_file_and_leaves_the_database_alone(demo_db, db_pa
         assert town_summary(TODAY).to_json()["members"]["total"] == 74
     finally:
         again.close()
+
+
+def test_restore_over_a_damaged_database(demo_db, db_path):
+    good = backup(db_path)
+    demo_db.close()
+    _corrupted(good, db_path)
+    damaged = digest(db_path)
+    assert check_file(db_path) != []
+    aside = restore(db_path, good)
+    assert digest(aside) == damaged  # kept byte for byte: the backup API cannot read it
+    assert mode(aside) == 0o600
+    assert check_file(db_path) == []
+    assert [p.name for p in db_path.parent.glob(db_path.name + "-*")] == []
+
+
+def test_restore_over_a_database_too_damaged_to_lock(demo_db, db_path):
+    good = backup(db_path)
+    demo_db.close()
+    _truncated(good, db_path)
+    before = digest(db_path)
+    with pytest.raises(MaintenanceError, match="移到别处"):
+        restore(db_path, good)
+    assert digest(db_path) == before and aside_files(db_path) == []
+    for suffix in ("", "-wal", "-shm"):  # moved away by hand, as the message says
+        if os.path.exists(f"{db_path}{suffix}"):
+            os.rename(f"{db_path}{suffix}", f"{db_path}.broken{suffix}")
+    assert restore(db_path, good) is None
+    assert check_file(db_path) == []
 
 
 def test_check_file_on_a_missing_file(tmp_path):

@@ -247,3 +247,92 @@ def test_small_town_room_without_inspection(town):
     assert rooms["missing_items"] == [
         {"branch": "居民一支部", "room": "一支部活动室", "items": ["彩电", "VCD", "电话"]}]
     assert rooms["invested_fen"] == 0
+
+
+# ------------------------------------------------------------------ activities, 122 targets, campaign
+
+
+def test_demo_activities_targets_and_campaign(demo_db):
+    from branchtui.store.models import Activity, Target
+
+    summary = town_summary(TODAY)
+    data = summary.to_json()
+    plain = Activity.select().where((Activity.date >= dt.date(TODAY.year, 1, 1))
+                                    & (Activity.date <= TODAY)).count()
+    assert data["activities_this_year"] > 0
+    assert data["activities_this_year"] == plain
+    targets = data["targets"]
+    assert set(targets) == {"expected", "actual"}
+    assert targets["expected"] == sum(t.expected for t in Target.select().where(Target.year == TODAY.year))
+    assert 0 < targets["actual"] <= targets["expected"]
+    assert targets["actual"] < targets["expected"]  # the demo town is not done yet
+    for b in summary.branches:
+        assert 0 <= b.target_counted <= b.target_expected
+        assert b.target_ratio is not None and 0 <= b.target_ratio <= 1
+    assert data["campaign"] == {"phases": 4, "branches_done": 0}
+    behind = [b.name for b in summary.behind]
+    assert len(behind) == 3
+    assert {"居民五支部", "居民八支部"} <= set(behind)
+    ratios = [b.target_ratio for b in summary.behind]
+    assert ratios == sorted(ratios)
+    others = [b.target_ratio for b in summary.branches if b.name not in behind]
+    assert max(ratios) <= min(others)
+
+
+def test_demo_new_activities_move_the_branch_ratio(demo_db):
+    from branchtui.domain.activities import kind_choices, save_activity
+    from branchtui.store.models import Branch
+
+    before = town_summary(TODAY)
+    rows = {b.name: b for b in before.branches}
+    five = Branch.get(Branch.name == "居民五支部")
+    kinds = dict(kind_choices())
+    for kind in ("再就业培训", "再就业培训", "党课", "党课", "党课"):
+        save_activity({"kind": kinds[kind], "date": TODAY - dt.timedelta(days=3), "branch": five.id,
+                       "topic": "补课", "others": "10"}, today=TODAY)
+    after = town_summary(TODAY)
+    new = {b.name: b for b in after.branches}
+    assert after.activities_this_year == before.activities_this_year + 5
+    assert new["居民五支部"].target_ratio > rows["居民五支部"].target_ratio
+    assert new["居民五支部"].target_counted == rows["居民五支部"].target_counted + 5
+    assert new["居民五支部"].target_expected == rows["居民五支部"].target_expected
+    assert new["居民一支部"].target_ratio == rows["居民一支部"].target_ratio
+    assert after.to_json()["targets"]["actual"] == before.to_json()["targets"]["actual"] + 5
+    # 居民五支部 caught up on the trainings and lessons: no longer the furthest behind
+    assert after.behind[0].name != "居民五支部"
+
+
+def test_small_town_targets_and_campaign(town):
+    from branchtui.domain.activities import kind_choices, save_activity
+    from branchtui.domain.campaign import create_campaign, phases_of, set_branch_progress
+    from branchtui.domain.targets import set_target
+
+    one, two = town["one"], town["two"]
+    kinds = dict(kind_choices())
+    set_target({"branch": one.id, "year": TODAY.year, "measure": f"kind:{kinds['党课']}", "expected": 4})
+    set_target({"branch": two.id, "year": TODAY.year, "measure": f"kind:{kinds['党课']}", "expected": 2})
+    for day, branch in (("2026-03-01", one), ("2026-09-01", one), ("2025-12-01", one),
+                        ("2026-04-01", two), ("2026-05-01", two), ("2026-06-01", two)):
+        save_activity({"kind": kinds["党课"], "date": day, "branch": branch.id, "topic": "党课"}, today=TODAY)
+    summary = town_summary(TODAY)
+    rows = {b.name: b for b in summary.branches}
+    assert (rows["居民一支部"].target_expected, rows["居民一支部"].target_counted) == (4, 2)
+    assert rows["居民一支部"].target_ratio == pytest.approx(0.5)
+    assert (rows["居民二支部"].target_counted, rows["居民二支部"].target_ratio) == (2, 1.0)  # 3 held, 2 counted
+    data = summary.to_json()
+    assert data["activities_this_year"] == 5
+    assert data["targets"] == {"expected": 6, "actual": 4}
+    assert [b.name for b in summary.behind] == ["居民一支部"]  # a branch at 100 % is not behind
+    earlier = town_summary(dt.date(2026, 4, 15))
+    assert earlier.activities_this_year == 2
+    assert earlier.to_json()["targets"] == {"expected": 6, "actual": 2}
+    assert data["campaign"] == {"phases": 0, "branches_done": 0}
+
+    campaign = create_campaign({"name": "先进性教育活动", "start": "2026-02-01"}, [
+        {"name": "学习动员", "planned_start": "2026-02-01", "planned_end": "2026-05-31"},
+        {"name": "总结巩固", "planned_start": "2026-06-01", "planned_end": "2026-12-31"}])
+    last = phases_of(campaign.id)[-1]
+    set_branch_progress(campaign.id, {"branch": two.id, "phase": last.id, "members_taking_part": 1,
+                                      "completed_on": "2026-11-01"}, today=TODAY)
+    assert town_summary(TODAY).to_json()["campaign"] == {"phases": 2, "branches_done": 1}
+    assert town_summary(dt.date(2026, 10, 31)).to_json()["campaign"] == {"phases": 2, "branches_done": 0}

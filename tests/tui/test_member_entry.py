@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from branchtui.store.models import Audit, Member
 from tests.tui.conftest import settle, type_text, valid_id

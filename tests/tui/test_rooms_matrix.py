@@ -35,7 +35,6 @@ async def test_toggle_items_save_round_and_overview_follows(app):
         before = Inspection.select().count()
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("tab")
         await type_text(pilot, "张彩风")
         await pilot.press("ctrl+s")
         await settle(pilot)

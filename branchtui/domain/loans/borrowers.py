@@ -6,13 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN
 
 from branchtui.domain import audit
-from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.errors import Collector, NotFound
 from branchtui.domain.idcard import mask, parse_id_number
 from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_mobile
-from branchtui.domain.pinyin import search_keys
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
 from branchtui.store.models import Borrower, Branch
@@ -65,15 +64,8 @@ def save_borrower(data: Mapping[str, Any], *, borrower_id: int | None = None,
                   today: dt.date | None = None) -> Borrower:
     borrower = get_borrower(borrower_id) if borrower_id else Borrower()
     before = audit.snapshot(borrower) if borrower_id else None
-    for key, value in validate_borrower(data, borrower_id=borrower_id, today=today).items():
-        setattr(borrower, key, value)
-    borrower.name_pinyin, borrower.name_initials = search_keys(borrower.name)
-    try:
-        with audit.transaction():
-            audit.save_audited(borrower, before)
-    except IntegrityError:
-        raise ValidationError("id_number", _("该身份证号码已登记为借款人")) from None
-    return borrower
+    return audit.save_named(borrower, validate_borrower(data, borrower_id=borrower_id, today=today), before,
+                            clash_field="id_number", clash_message=_("该身份证号码已登记为借款人"))
 
 
 @dataclass(frozen=True)

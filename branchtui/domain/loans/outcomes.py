@@ -16,13 +16,8 @@ CHANNELS = ("贷款", "培训", "推荐", "其他")
 
 
 def _ref(model, value, field: str, label: str, c: Collector):
-    if value in (None, ""):
-        return None
-    found = model.get_or_none(model.id == int(value)) if str(value).isdigit() else None
-    if found is None:
-        c.add(field, _("所选{label}不存在").format(label=_(label)))
-        return None
-    return found.id
+    found = c.ref(field, model, value, _("所选{label}不存在").format(label=_(label)), required=False)
+    return found.id if found else None
 
 
 def _day(data, key: str, label: str, today: dt.date, c: Collector):

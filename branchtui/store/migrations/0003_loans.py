@@ -1,8 +1,6 @@
 """Guaranteed microloans: policy, borrowers, loans, repayments, events, and
 their outcomes (businesses started, people re-employed). Frozen models."""
 
-import datetime
-
 from peewee import *
 
 

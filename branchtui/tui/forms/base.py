@@ -54,6 +54,8 @@ class FormScreen(ModalScreen):
     """Subclasses give FIELDS, ``load`` and ``save`` (both run in a thread)."""
 
     FIELDS: list[FieldSpec] = []
+    # Focus is ours to place (the first field to type in), not the first focusable widget.
+    AUTO_FOCUS = None
     NEW_TITLE = ""
     EDIT_TITLE = ""
     SAVE_AND_NEXT = True  # Ctrl+N: save and start the next record (new records only)

@@ -14,8 +14,9 @@ class RoundForm(FormScreen):
     NEW_TITLE = "保存本轮检查"
     SAVE_AND_NEXT = False
     FIELDS = [
-        FieldSpec("date", "检查日期", check=lambda v: parse_date(v, "date", "检查日期")),
+        # The inspector first: the date is already today's.
         FieldSpec("inspector", "检查人", check=lambda v: clean_text(v, "inspector", "检查人", 30, required=True)),
+        FieldSpec("date", "检查日期", check=lambda v: parse_date(v, "date", "检查日期")),
         FieldSpec("notes", "备注", check=lambda v: clean_text(v, "notes", "备注", 500)),
     ]
 
