@@ -129,7 +129,6 @@ WARM_MODULES = (
     "branchtui.tui.forms.member_form", "branchtui.tui.forms.branch_form", "branchtui.tui.forms.room_form",
     "branchtui.tui.forms.loan_form", "branchtui.tui.forms.activity_form", "branchtui.tui.screens.branches",
     "branchtui.tui.screens.rooms", "branchtui.tui.screens.loans", "branchtui.tui.screens.activities",
-    "branchtui.domain.pinyin",
 )
 
 
