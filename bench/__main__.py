@@ -8,6 +8,7 @@ bench/README.md for what every line means.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -92,6 +93,13 @@ def _width(text: str) -> int:
 def _median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:
+        return "?"
 
 
 def log(message: str) -> None:
@@ -206,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.data import district_db, town_db
 
     started = time.perf_counter()
+    load_before = _load()
     town = town_db(args.rebuild, log)
     district = district_db(args.rebuild, log)
     lines, notes = [], []
@@ -218,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         lines += more
         notes += said
     print(f"branchtui bench — {'quick, ' if args.quick else ''}{runs} paint runs each (median), "
-          f"idle {idle:g} s, 120×40, as of {TODAY.isoformat()}, {time.perf_counter() - started:.0f} s in all")
+          f"idle {idle:g} s, 120×40, as of {TODAY.isoformat()}, {time.perf_counter() - started:.0f} s in all; "
+          f"{os.cpu_count()} CPUs, load average {load_before} at start, {_load()} at end")
     print_table(lines)
     for note in notes:
         print("· " + note)

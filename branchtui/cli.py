@@ -8,6 +8,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from branchtui import __version__
 from branchtui.i18n import _, set_language
@@ -54,7 +55,121 @@ def build_parser() -> argparse.ArgumentParser:
                           help="等额本息 / 等额本金 / 按月付息到期还本 / 到期一次还本付息")
     schedule.add_argument("--start", type=_date_arg, help="发放日期（默认今天）")
     schedule.add_argument("--json", action="store_true", help="输出 JSON")
+    backup = sub.add_parser("backup", parents=[common], help="在线备份数据库（其他人正在写也安全）")
+    backup.add_argument("--to", metavar="PATH", help="备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）")
+    restore = sub.add_parser("restore", parents=[common], help="用备份恢复数据库（当前文件先另存）")
+    restore.add_argument("source", metavar="PATH", help="备份文件")
+    sub.add_parser("check", parents=[common], help="检查数据库：完整性、外键、派生数字与记录是否一致")
+    user = sub.add_parser("user", parents=[common], help="用户与角色（admin/committee/secretary/viewer）")
+    user_sub = user.add_subparsers(dest="user_command", metavar="add|list|remove", required=True)
+    user_add = user_sub.add_parser("add", parents=[common], help="登记用户")
+    user_add.add_argument("name", help="登录名（SSH 账户）")
+    user_add.add_argument("--role", required=True, help="admin、committee、secretary 或 viewer")
+    user_add.add_argument("--branch", help="支部书记所在的支部名称")
+    user_sub.add_parser("list", parents=[common], help="列出用户")
+    user_remove = user_sub.add_parser("remove", parents=[common], help="删除用户")
+    user_remove.add_argument("name")
     return parser
+
+
+def _file_of(args):
+    from branchtui.store.db import resolve_target, sqlite_path
+
+    path = sqlite_path(resolve_target(args.db))
+    if path is None:
+        print(_("备份与恢复只用于 SQLite 文件；PostgreSQL 请用 pg_dump / pg_restore。"), file=sys.stderr)
+        raise SystemExit(2)
+    return path
+
+
+def cmd_backup(args) -> int:
+    from branchtui.domain import access
+    from branchtui.domain.errors import DomainError
+    from branchtui.store.maintenance import MaintenanceError, backup
+
+    path = _file_of(args)
+    db = _open(args)
+    try:
+        access.require(access.BACKUP, None)
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+    try:
+        target = backup(path, to=Path(args.to) if args.to else None)
+    except MaintenanceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(_("已备份到 {path}").format(path=target))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from branchtui.domain import access
+    from branchtui.domain.errors import DomainError
+    from branchtui.store.maintenance import MaintenanceError, restore
+
+    path = _file_of(args)
+    if path.exists():
+        db = _open(args)
+        try:
+            access.require(access.RESTORE, None)
+        except DomainError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        finally:
+            db.close()
+    try:
+        aside = restore(path, Path(args.source))
+    except MaintenanceError as exc:
+        print(str(exc), file=sys.stderr)
+        problems = getattr(exc, "problems", None) or []
+        for problem in problems if len(problems) > 1 else []:
+            print("  - " + problem, file=sys.stderr)
+        return 1
+    print(_("已从 {source} 恢复").format(source=args.source)
+          + (_("；原数据库另存为 {aside}").format(aside=aside) if aside else ""))
+    return 0
+
+
+def cmd_check(args) -> int:
+    _open(args)
+    from branchtui.domain.check import check_database
+
+    problems = check_database()
+    for problem in problems:
+        print("✗ " + problem)
+    if problems:
+        print(_("发现 {n} 个问题").format(n=len(problems)))
+        return 1
+    print(_("数据库完好：完整性、外键和派生数字均无问题"))
+    return 0
+
+
+def cmd_user(args) -> int:
+    _open(args)
+    from branchtui.domain import access
+    from branchtui.domain.errors import DomainError
+
+    try:
+        if args.user_command == "add":
+            row = access.add_user(args.name, args.role, args.branch)
+            print(_("已登记用户 {login}：{role}").format(login=row.login, role=_(row.role_name))
+                  + (f"（{row.branch_name}）" if row.branch_name else ""))
+        elif args.user_command == "remove":
+            access.remove_user(args.name)
+            print(_("已删除用户 {login}").format(login=args.name))
+        else:
+            rows = access.list_users()
+            if not rows:
+                print(_("尚未登记用户：本机用户即管理员"))
+            for row in rows:
+                print(f"{row.login:<16} {_(row.role_name):<8} {row.branch_name or ''}")
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _open(args):
@@ -164,5 +279,6 @@ def main(argv: list[str] | None = None) -> int:
     for option in ("db", "lang"):
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
-    handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule}.get(args.command, cmd_app)
+    handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
+               "restore": cmd_restore, "check": cmd_check, "user": cmd_user}.get(args.command, cmd_app)
     return handler(args)

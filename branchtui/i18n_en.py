@@ -33,6 +33,17 @@ CATALOG: dict[str, str] = {
     "余额": "Balance",
     "合计：本金 {p} 元，利息 {i} 元，本息 {t} 元":
         "Total: principal ¥{p} + interest ¥{i} = ¥{t}",
+    "备份与恢复只用于 SQLite 文件；PostgreSQL 请用 pg_dump / pg_restore。":
+        "Backup and restore work on SQLite files only; for PostgreSQL use pg_dump / pg_restore.",
+    "已备份到 {path}": "Backed up to {path}",
+    "已从 {source} 恢复": "Restored from {source}",
+    "；原数据库另存为 {aside}": "; the previous database was kept as {aside}",
+    "发现 {n} 个问题": "{n} problems found",
+    "数据库完好：完整性、外键和派生数字均无问题":
+        "The database is sound: integrity, foreign keys and derived figures all check out",
+    "已登记用户 {login}：{role}": "Registered user {login}: {role}",
+    "已删除用户 {login}": "Removed user {login}",
+    "尚未登记用户：本机用户即管理员": "No users registered: the local user is the administrator",
 
     # ------------------------------------------------------------ domain/access.py
     "管理员": "Administrator",
@@ -129,6 +140,8 @@ CATALOG: dict[str, str] = {
     "先填写实际开始日期": "Fill in the actual start first",
     "上一阶段“{name}”尚未结束": "The previous phase “{name}” has not ended",
     "不能早于上一阶段的结束日期 {d}": "Cannot be before the previous phase ended ({d})",
+    "下一阶段“{name}”已经开始，本阶段须有结束日期": "The next phase “{name}” has started: this phase needs an end date",
+    "不能晚于下一阶段的开始日期 {d}": "Cannot be after the next phase started ({d})",
     "所选阶段不属于本次活动": "The chosen phase is not part of this campaign",
     "参加党员数": "Taking part",
     "完成日期": "Completed on",
@@ -147,6 +160,7 @@ CATALOG: dict[str, str] = {
     "整改状态": "Fix status",
     "整改期限": "Fix by",
     "已整改的问题须写明整改措施": "A fixed problem needs its rectification written down",
+    "问题记录不存在（可能已被他人删除）": "Problem not found (someone may have deleted it)",
 
     # ------------------------------------------------------------ domain/check.py
     "党员“{name}”（编号 {id}）": "member “{name}” (no. {id})",
@@ -470,6 +484,7 @@ CATALOG: dict[str, str] = {
     "户数不能多于人口": "Households cannot exceed the population",
     "不能多于人口": "Cannot exceed the population",
     "低收入户不能多于户数": "Low-income households cannot exceed households",
+    "{label}不能多于户数": "{label} cannot exceed households",
 
     # ------------------------------------------------------------ domain/room_rules.py
     "管理制度": "Management rules",

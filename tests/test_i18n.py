@@ -9,6 +9,7 @@ without a translation fails here.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import string
@@ -346,8 +347,6 @@ def test_tui_in_english(home, demo, tmp_path):
     script.write_text(textwrap.dedent(TUI_SCRIPT), encoding="utf-8")
     done = _run([str(script), str(demo)], _env(home, TERM="xterm-256color"), timeout=180)
     assert done.returncode == 0, done.stderr
-    import json
-
     out = json.loads(done.stdout.strip().splitlines()[-1])
     bindings = out["bindings"]
     for word in ("Help", "Overview", "Branches", "Quit"):

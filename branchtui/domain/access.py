@@ -53,10 +53,16 @@ USER_TABLE = User._meta.table_name
 
 
 class PermissionDenied(DomainError):
-    """The current login's role may not do this; the message says why, in Chinese."""
+    """The current login's role may not do this; the message says why, in Chinese.
 
-    def __init__(self, message: str, *, action: str, role: str, branch_id: int | None):
+    ``refusal``: the audit row to leave once the refused write's transaction
+    has been rolled back (see ``audit.transaction``); None when already left.
+    """
+
+    def __init__(self, message: str, *, action: str, role: str, branch_id: int | None,
+                 refusal: dict | None = None):
         super().__init__(message)
+        self.refusal = refusal
         self.action = action
         self.role = role
         self.branch_id = branch_id
@@ -67,9 +73,23 @@ def action_name(action: str) -> str:
     return _(name) if name else _("执行“{action}”").format(action=action)
 
 
+_users_table: dict[int, bool] = {}
+
+
+def _has_users_table() -> bool:
+    """Whether this database has the users table (a file of an older schema
+    opened without migrating has not): asked once per database."""
+    from branchtui.store.db import database
+
+    key = id(database.obj)
+    if key not in _users_table:
+        _users_table[key] = database.table_exists(USER_TABLE)
+    return _users_table[key]
+
+
 def current_role() -> tuple[str, int | None]:
     """(role, the secretary's branch id or None) of ``audit.current_login()``."""
-    if not User.select().exists():
+    if not _has_users_table() or not User.select().exists():
         return ADMIN, None  # single-user mode: the one local user runs everything
     user = User.get_or_none(User.login == audit.current_login())
     if user is None or user.role not in ROLES:
@@ -128,6 +148,48 @@ def require(action: str, branch_id: int | None, *, table: str | None = None,
         audit.record((table or "access")[:40], row_id, "refused", None,
                      {"action": action, "branch_id": branch_id, "role": role, "reason": message})
     raise PermissionDenied(message, action=action, role=role, branch_id=branch_id)
+
+
+def branch_of(instance) -> int | None:
+    """The branch a record belongs to (None for town-wide records)."""
+    from branchtui.store.models import Inspection, Loan, Room
+
+    if isinstance(instance, Branch):
+        return instance.id
+    data = instance.__data__
+    if data.get("branch"):
+        return data["branch"]
+    if data.get("room"):
+        return Room.select(Room.branch).where(Room.id == data["room"]).scalar()
+    if data.get("loan"):
+        return Loan.select(Loan.branch).where(Loan.id == data["loan"]).scalar()
+    if data.get("inspection"):
+        return (Room.select(Room.branch).join(Inspection, on=(Inspection.room == Room.id))
+                .where(Inspection.id == data["inspection"]).scalar())
+    return None
+
+
+def check_write(instance, before: dict | None = None) -> None:
+    """Refuse a write the current role may not make: the record's branch, and for
+    a change its branch before (a secretary may not move a member away either).
+
+    Called by ``audit.save_audited`` for every write, so no screen or command
+    can get round it. The refusal is audited by ``audit.transaction`` after the
+    write's transaction has rolled back.
+    """
+    role, own_branch = current_role()
+    if role in (ADMIN, COMMITTEE):
+        return
+    table = instance._meta.table_name
+    branches = {branch_of(instance)}
+    if before is not None and "branch_id" in before:
+        branches.add(before["branch_id"])
+    for branch_id in sorted(branches, key=lambda b: (b is None, b or 0)):
+        message = _refusal(WRITE, branch_id, role, own_branch)
+        if message is not None:
+            raise PermissionDenied(message, action=WRITE, role=role, branch_id=branch_id, refusal={
+                "table": table[:40], "row_id": instance.id,
+                "after": {"action": WRITE, "branch_id": branch_id, "role": role, "reason": message}})
 
 
 def allowed(action: str, branch_id: int | None) -> bool:

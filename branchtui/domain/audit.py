@@ -51,13 +51,31 @@ def record(table: str, row_id: int | None, action: str, before: dict | None, aft
 
 @contextmanager
 def transaction():
-    """One short write transaction (BEGIN IMMEDIATE on SQLite)."""
-    with database.atomic():
-        yield
+    """One short write transaction (BEGIN IMMEDIATE on SQLite).
+
+    A write refused for the role rolls back, and then — outside it, so that
+    it stays — the refusal is recorded in the audit trail.
+    """
+    try:
+        with database.atomic():
+            yield
+    except Exception as exc:
+        refusal = getattr(exc, "refusal", None)
+        if refusal and database.transaction_depth() == 0:
+            exc.refusal = None
+            with database.atomic():
+                record(refusal["table"], refusal["row_id"], "refused", None, refusal["after"])
+        raise
 
 
 def save_audited(instance, before: dict | None = None) -> None:
-    """Insert or update ``instance`` and leave its audit row, in the caller's transaction."""
+    """Insert or update ``instance`` and leave its audit row, in the caller's transaction.
+
+    Every write passes here, so this is where the role is checked.
+    """
+    from branchtui.domain.access import check_write
+
+    check_write(instance, before)
     created = instance.id is None
     instance.save()
     record(

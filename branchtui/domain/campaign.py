@@ -80,7 +80,15 @@ def record_phase(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | 
         c.add("actual_end", _("实际结束日期不能早于实际开始日期"))
     if a_end and not a_start:
         c.add("actual_start", _("先填写实际开始日期"))
-    earlier = [p for p in phases_of(campaign_id) if p.position < phase.position]
+    phases = phases_of(campaign_id)
+    later = [p for p in phases if p.position > phase.position]
+    if later and later[0].actual_start:
+        nxt = later[0]
+        if not a_end:
+            c.add("actual_end", _("下一阶段“{name}”已经开始，本阶段须有结束日期").format(name=nxt.name))
+        elif a_end > nxt.actual_start:
+            c.add("actual_end", _("不能晚于下一阶段的开始日期 {d}").format(d=nxt.actual_start.isoformat()))
+    earlier = [p for p in phases if p.position < phase.position]
     if a_start and earlier:
         prev = earlier[-1]
         if not prev.actual_end:
@@ -138,10 +146,10 @@ def add_survey(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | No
         c.add("date", _("日期不能晚于今天"))
     if issued is not None and returned is not None and returned > issued:
         c.add("returned", _("收回份数不能多于发出份数"))
-    branch = data.get("branch")
+    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
     c.raise_if_any()
     with audit.transaction():
-        survey = Survey(campaign=campaign_id, branch=int(branch) if str(branch or "").isdigit() else None,
+        survey = Survey(campaign=campaign_id, branch=branch.id if branch else None,
                         kind=kind, date=day, issued=issued, returned=returned, notes=notes)
         audit.save_audited(survey)
     return survey
@@ -156,11 +164,16 @@ def save_problem(campaign_id: int, data: Mapping[str, Any], *, problem_id: int |
     due = c.take("due", parse_date, data.get("due"), "due", "整改期限", required=False)
     if status == "已整改" and not rectification:
         c.add("rectification", _("已整改的问题须写明整改措施"))
+    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
     c.raise_if_any()
-    problem = Problem.get_or_none(Problem.id == problem_id) if problem_id else Problem(campaign=campaign_id)
+    if problem_id:
+        problem = Problem.get_or_none((Problem.id == problem_id) & (Problem.campaign == campaign_id))
+        if problem is None:
+            raise NotFound(_("问题记录不存在（可能已被他人删除）"))
+    else:
+        problem = Problem(campaign=campaign_id)
     before = audit.snapshot(problem) if problem_id else None
-    branch = data.get("branch")
-    problem.branch = int(branch) if str(branch or "").isdigit() else None
+    problem.branch = branch.id if branch else None
     problem.raised, problem.source, problem.rectification, problem.status, problem.due = (
         raised, source, rectification, status, due)
     with audit.transaction():

@@ -30,9 +30,9 @@ def save_register(data: Mapping[str, Any], *, today: dt.date | None = None) -> R
     for key in ("employed", "laid_off"):
         if values[key] is not None and values["population"] is not None and values[key] > values["population"]:
             c.add(key, _("不能多于人口"))
-    if values["low_income"] is not None and values["households"] is not None \
-            and values["low_income"] > values["households"]:
-        c.add("low_income", _("低收入户不能多于户数"))
+    for key, label in (("low_income", "低收入户"), ("family_planning", "计生合格户")):
+        if values[key] is not None and values["households"] is not None and values[key] > values["households"]:
+            c.add(key, _("{label}不能多于户数").format(label=_(label)))
     notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
     branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
     c.raise_if_any()

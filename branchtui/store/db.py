@@ -60,7 +60,16 @@ def make_database(target: str) -> Database:
         from playhouse.db_url import connect
 
         return connect(target)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        from branchtui.store.maintenance import secure_dir, secure_file
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent == default_path().parent:
+            secure_dir(path.parent)
+        # Official records: readable by their owner only (or the group the
+        # admin names in BRANCHTUI_GROUP), from the moment the file exists.
+        path.touch()
+        secure_file(path)
     return SqliteDatabase(
         str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
     )

@@ -40,6 +40,9 @@ def backup_sqlite(path: Path, label: str) -> Path:
         dst.close()
     finally:
         src.close()
+    from branchtui.store.maintenance import secure_file
+
+    secure_file(target)
     return target
 
 

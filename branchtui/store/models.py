@@ -426,3 +426,10 @@ class Register(BaseModel):
 
 ALL_MODELS += [ActivityKind, Activity, Target, Appraisal, Honour, Campaign, CampaignPhase,
                CampaignBranch, Survey, Problem, Register]
+
+
+# Logins and roles live in their own module (migration 0004); listed here so
+# that everything iterating over the schema sees them.
+from branchtui.store.users import User  # noqa: E402
+
+ALL_MODELS.append(User)
