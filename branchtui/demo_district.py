@@ -43,8 +43,6 @@ import random
 from decimal import Decimal
 from typing import Callable
 
-from branchtui.demo import EQUIPMENT, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
-from branchtui.demo_loans import TRADES
 from branchtui.domain import audit
 from branchtui.domain.idcard import make_id_number
 from branchtui.domain.loans.schedule import add_months, build_schedule
@@ -65,9 +63,17 @@ TOWNS = ("东风街道", "西市街道", "光明路街道", "新华路街道", "
          "焦店镇", "滍阳镇", "曹镇乡", "北渡镇", "荆山街道", "高新街道", "姚孟街道", "轻工路街道")
 COMMUNITIES = ("幸福", "和平", "光明", "建设", "新华", "胜利", "团结", "友谊", "朝阳", "东风",
                "红旗", "前进", "长青", "育才", "民主", "平安", "兴业", "富民", "康乐", "振兴")
-REGIONS = ("410402", "410403", "410404", "410411")
-GIVEN_EXTRA_MALE = "卫东 新民 跃进 援朝 红军 保国 东升 文革 金水 铁柱".split()
-GIVEN_EXTRA_FEMALE = "小红 丽华 桂芝 秀芳 玉芬 春兰 爱华 雪梅 淑英 冬梅".split()
+REGIONS = ("410402", "410403", "410404", "410411")  # 平顶山 districts, as in the town demo
+# Names, trades and equipment as in the town demo (kept here so that this
+# generator does not change when the demo's lists do).
+SURNAMES = ("王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任"
+            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单")
+GIVEN_MALE = ("建国 建军 国强 志刚 伟 勇 军 磊 洪涛 德明 永红 海 文 斌 振华 宝山 长林 福生 光明 立新 "
+              "卫东 新民 跃进 援朝 红军 保国 东升 文革 金水 铁柱").split()
+GIVEN_FEMALE = ("秀英 桂英 玉兰 秀兰 凤英 丽 敏 静 红梅 淑珍 美华 翠萍 春燕 海燕 晓红 素芳 金凤 彩霞 玉梅 丽娟 "
+                "小红 丽华 桂芝 秀芳 玉芬 春兰 爱华 雪梅 淑英 冬梅").split()
+TRADES = ("小吃店", "理发店", "缝纫铺", "五金店", "早点铺", "修车铺", "副食店", "养殖场", "家政服务", "水果摊")
+EQUIPMENT = {"彩电": ("长虹彩电 29 寸", 1000), "VCD": ("新科 VCD 播放机", 300), "电话": ("步步高电话机", 200)}
 INSPECTORS = ("李建华", "王秀芳", "赵国庆", "孙丽萍", "周德胜")
 RATE = Decimal("5.31")
 AMOUNTS = (5000, 8000, 10000, 15000, 20000, 30000, 50000)
@@ -115,8 +121,8 @@ class _People:
         self.rng = rng
         self.keys: dict[str, tuple[str, str]] = {}
         self.numbers: set[str] = set()
-        self.male = GIVEN_MALE + GIVEN_EXTRA_MALE
-        self.female = GIVEN_FEMALE + GIVEN_EXTRA_FEMALE
+        self.male = GIVEN_MALE
+        self.female = GIVEN_FEMALE
 
     def name(self, gender: str) -> tuple[str, str, str]:
         name = self.rng.choice(SURNAMES) + self.rng.choice(self.male if gender == "男" else self.female)

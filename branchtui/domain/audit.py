@@ -114,3 +114,23 @@ def save_named(instance, values: dict, before: dict | None, *, clash_field: str,
     except IntegrityError:
         raise ValidationError(clash_field, clash_message) from None
     return instance
+
+
+def search(*, login: str = "", table: str = "", since=None, until=None, limit: int = 200,
+           offset: int = 0) -> list[Audit]:
+    """The trail, newest first, filtered by person, table and date (read only:
+    the app has no way to change an audit row)."""
+    query = Audit.select()
+    if login.strip():
+        query = query.where(Audit.login.contains(login.strip()))
+    if table:
+        query = query.where(Audit.table == table)
+    if since:
+        query = query.where(Audit.at >= dt.datetime.combine(since, dt.time.min))
+    if until:
+        query = query.where(Audit.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    return list(query.order_by(Audit.id.desc()).limit(limit).offset(offset))
+
+
+def tables() -> list[str]:
+    return [row[0] for row in Audit.select(Audit.table).distinct().order_by(Audit.table).tuples()]

@@ -49,11 +49,10 @@ def validate_branch(data: Mapping[str, Any], *, branch_id: int | None = None,
     if v["name"] and Branch.select().where(
             (Branch.name == v["name"]) & (Branch.id != (branch_id or 0))).exists():
         c.add("name", _("已有同名支部“{name}”").format(name=v["name"]))
-    secretary = data.get("secretary")
     v["secretary"] = None
-    if secretary not in (None, ""):
-        member = Member.get_or_none(Member.id == int(secretary))
-        if member is None or branch_id is None or member.branch_id != branch_id:
+    member = c.ref("secretary", Member, data.get("secretary"), _("支部书记须是本支部的党员"), required=False)
+    if member is not None:
+        if branch_id is None or member.branch_id != branch_id:
             c.add("secretary", _("支部书记须是本支部的党员"))
         elif member.status != "正常":
             c.add("secretary", _("支部书记须是在册（正常）党员"))

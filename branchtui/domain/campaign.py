@@ -67,10 +67,10 @@ def record_phase(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | 
     """A phase actually started or ended; actual dates in order too."""
     today = today or dt.date.today()
     c = Collector()
-    phase = CampaignPhase.get_or_none((CampaignPhase.campaign == campaign_id)
-                                      & (CampaignPhase.id == int(data.get("phase") or 0)))
-    if phase is None:
-        raise NotFound(_("阶段不存在"))
+    phase = c.ref("phase", CampaignPhase, data.get("phase"), _("请选择阶段"))
+    if phase is not None and phase.campaign_id != campaign_id:
+        c.add("phase", _("所选阶段不属于本次活动"))
+    c.raise_if_any()
     a_start = c.take("actual_start", parse_date, data.get("actual_start"), "actual_start", "实际开始", required=False)
     a_end = c.take("actual_end", parse_date, data.get("actual_end"), "actual_end", "实际结束", required=False)
     for key, day in (("actual_start", a_start), ("actual_end", a_end)):

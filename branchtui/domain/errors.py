@@ -46,7 +46,9 @@ class Collector:
         """The ``model`` row whose id ``value`` names (a picker's value), or ``message``
         under ``field``. An empty value is fine when not ``required``."""
         text = str(value if value is not None else "").strip()
-        found = model.get_or_none(model.id == int(text)) if text.isdigit() else None
+        # A picker's value: plain ASCII digits of a sane length, nothing else.
+        is_id = text.isascii() and text.isdigit() and len(text) <= 12
+        found = model.get_or_none(model.id == int(text)) if is_id else None
         if found is None and (required or text):
             self.add(field, message)
         return found

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
-from branchtui.domain.idcard import mask, parse_id_number
+from branchtui.domain.access import current_role, mask_id_for
+from branchtui.domain.idcard import parse_id_number
 from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_date, parse_mobile
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
@@ -154,8 +155,9 @@ def search_members(query: str = "", *, branch_id: int | None = None, limit: int 
     if branch_id is not None:
         select = select.where(Member.branch == branch_id)
     select = select.order_by(Member.name_pinyin, Member.id).limit(limit).offset(offset)
+    who = current_role()
     return [
         MemberRow(m.id, m.name, m.gender, m.branch.id, m.branch.name, m.birth_date, m.join_date,
-                  m.full_date, m.status, mask(m.id_number), m.phone)
+                  m.full_date, m.status, mask_id_for(m.id_number, m.branch.id, who=who), m.phone)
         for m in select
     ]

@@ -48,14 +48,8 @@ def validate_room(data: Mapping[str, Any], *, room_id: int | None = None,
         c.add("origin_year", _("新建或改建的活动室请填写年份"))
     if v["build_cost"] is None:
         v["build_cost"] = 0
-    try:
-        branch_id = int(data.get("branch"))
-    except (TypeError, ValueError):
-        branch_id = None
-    branch = Branch.get_or_none(Branch.id == branch_id) if branch_id else None
-    if branch is None:
-        c.add("branch", _("请选择所属支部"))
-    else:
+    branch = c.ref("branch", Branch, data.get("branch"), _("请选择所属支部"))
+    if branch is not None:
         v["branch"] = branch.id
         taken = Room.select().where((Room.branch == branch.id) & (Room.id != (room_id or 0))).first()
         if taken:

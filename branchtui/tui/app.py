@@ -102,6 +102,11 @@ class BranchApp(App):
 
         if isinstance(exc, DomainError):
             self.notify(str(exc), severity="error", timeout=6)
+        elif "locked" in str(exc) or "busy" in str(exc):
+            # Another session held the database past the busy timeout: nothing
+            # was written and nothing typed is lost; the same key tries again.
+            self.notify(_("数据库正忙（其他人正在保存）：本次没有写入，输入的内容都还在，请稍后再按一次"),
+                        severity="warning", timeout=8)
         else:
             log.exception("database work failed", exc_info=exc)
             self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)

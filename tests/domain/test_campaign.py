@@ -207,15 +207,18 @@ def test_record_today_accepted(campaign):
     assert rec(campaign, 1, "2026-02-01", TODAY).actual_end == TODAY
 
 
-def test_record_unknown_phase_not_found(campaign):
-    with pytest.raises(NotFound):
+def test_record_unknown_phase_refused_at_the_field(campaign):
+    # The phase comes from a picker in the form: an unknown one is a field message.
+    with pytest.raises(ValidationError) as exc:
         record_phase(campaign["campaign"].id, {"phase": 9999, "actual_start": "2026-02-01"}, today=TODAY)
+    assert "phase" in exc.value.errors
 
 
-def test_record_phase_of_another_campaign_not_found(campaign):
+def test_record_phase_of_another_campaign_refused(campaign):
     other = create_campaign({**HEADER, "name": "另一次"}, PHASES)
-    with pytest.raises(NotFound):
+    with pytest.raises(ValidationError) as exc:
         record_phase(other.id, {"phase": campaign["phases"][0].id, "actual_start": "2026-02-01"}, today=TODAY)
+    assert "不属于本次活动" in exc.value.errors["phase"]
 
 
 def test_moving_a_phase_end_past_the_next_start_refused(campaign):

@@ -323,9 +323,17 @@ def test_search_rows_carry_branch(searchable, branch, other_branch):
     assert (row.branch_id, row.branch_name) == (other_branch.id, "居民二支部")
 
 
-def test_search_rows_mask_id(searchable):
-    (row,) = search_members("sxx")
+def test_search_rows_mask_id_for_viewers(searchable, monkeypatch):
+    from branchtui.domain.access import add_user
+
     number = make_id_number("410402", dt.date(1968, 1, 9), 31)
+    (row,) = search_members("sxx")
+    assert row.id_masked == number, "the single local user is an administrator and sees it in full"
+    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    add_user("boss", "admin")
+    add_user("kan", "viewer")
+    monkeypatch.setenv("BRANCHTUI_USER", "kan")
+    (row,) = search_members("sxx")
     assert row.id_masked == number[:4] + "*" * 10 + number[-4:]
     assert number not in row.id_masked
 

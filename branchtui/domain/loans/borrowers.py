@@ -10,7 +10,8 @@ from peewee import JOIN
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.idcard import mask, parse_id_number
+from branchtui.domain.access import current_role, mask_id_for
+from branchtui.domain.idcard import parse_id_number
 from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_mobile
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
@@ -41,14 +42,8 @@ def validate_borrower(data: Mapping[str, Any], *, borrower_id: int | None = None
         clash = Borrower.get_or_none((Borrower.id_number == info.number) & (Borrower.id != (borrower_id or 0)))
         if clash:
             c.add("id_number", _("该身份证号码已登记为借款人：{name}").format(name=clash.name))
-    branch = data.get("branch")
-    v["branch"] = None
-    if branch not in (None, ""):
-        found = Branch.get_or_none(Branch.id == int(branch))
-        if found is None:
-            c.add("branch", _("所选支部不存在"))
-        else:
-            v["branch"] = found.id
+    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
+    v["branch"] = branch.id if branch else None
     c.raise_if_any()
     return v
 
@@ -85,8 +80,11 @@ def search_borrowers(query: str = "", limit: int = 200, offset: int = 0) -> list
     condition = name_condition(Borrower, query, Borrower.id_number, Borrower.phone)
     if condition is not None:
         select = select.where(condition)
-    select = select.order_by(Borrower.name_pinyin, Borrower.id).limit(limit).offset(offset)
-    return [BorrowerRow(b.id, b.name, b.status, b.branch_name or "", mask(b.id_number), b.phone)
+    select = (select.select_extend(Borrower.branch).order_by(Borrower.name_pinyin, Borrower.id)
+              .limit(limit).offset(offset))
+    who = current_role()
+    return [BorrowerRow(b.id, b.name, b.status, b.branch_name or "",
+                        mask_id_for(b.id_number, b.branch_id, who=who), b.phone)
             for b in select.objects()]
 
 

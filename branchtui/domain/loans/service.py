@@ -104,23 +104,10 @@ def validate_loan(data: Mapping[str, Any], *, today: dt.date | None = None) -> d
         elif v["disbursed"] < v["approved"]:
             c.add("disbursed", _("发放日期不能早于审批日期"))
 
-    borrower = None
-    try:
-        borrower = Borrower.get_or_none(Borrower.id == int(data.get("borrower")))
-    except (TypeError, ValueError):
-        pass
-    if borrower is None:
-        c.add("borrower", _("请选择借款人"))
+    borrower = c.ref("borrower", Borrower, data.get("borrower"), _("请选择借款人"))
     v["borrower"] = borrower.id if borrower else None
-    v["branch"] = None
-    if data.get("branch") not in (None, ""):
-        branch = Branch.get_or_none(Branch.id == int(data.get("branch")))
-        if branch is None:
-            c.add("branch", _("所选支部不存在"))
-        else:
-            v["branch"] = branch.id
-    elif borrower is not None:
-        v["branch"] = borrower.branch_id
+    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
+    v["branch"] = branch.id if branch else (borrower.branch_id if borrower else None)
 
     partners = list(data.get("partners") or [])
     if v["applied"] and v["amount"] and v["months"]:

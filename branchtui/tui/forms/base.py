@@ -104,7 +104,8 @@ class FormScreen(ModalScreen):
         run_db(self, self.load, self._filled, group="form-load")
 
     def load(self) -> dict[str, Any]:
-        """Runs in a thread: ``{"values": {...}, "options": {field: [(label, value)]}}``."""
+        """Runs in a thread: ``{"values": {...}, "options": {field: [(label, value)]},
+        "disabled": [field, ...]}`` (the last optional: fields shown but not editable)."""
         return {"values": {}, "options": {}}
 
     def save(self, values: dict[str, str]) -> Any:
@@ -118,6 +119,8 @@ class FormScreen(ModalScreen):
         values = {**loaded.get("values", {}), **self.initial}
         # What the user typed while the record was loading wins over it.
         self.set_values({k: v for k, v in values.items() if k in current and not current[k]})
+        for name in loaded.get("disabled", ()):
+            self.widget(name).disabled = True
         self._loaded = self.values()
         if self.focused is None:
             self.focus_first()

@@ -7,6 +7,7 @@ from typing import Any
 from textual.widgets import Input, Select
 
 from branchtui.domain import members as domain
+from branchtui.domain.access import mask_id_for
 from branchtui.domain.branches import branch_choices
 from branchtui.domain.errors import ValidationError
 from branchtui.domain.idcard import parse_id_number
@@ -46,14 +47,17 @@ class MemberForm(FormScreen):
         if self.record_id is None:
             return {"values": {"status": "正常", "ethnicity": "汉族"}, "options": options}
         m = domain.get_member(self.record_id)
+        shown_id = mask_id_for(m.id_number, m.branch_id)
         values = {
-            "branch": m.branch_id, "name": m.name, "id_number": m.id_number, "gender": m.gender,
+            "branch": m.branch_id, "name": m.name, "id_number": shown_id, "gender": m.gender,
             "birth_date": m.birth_date.isoformat(), "ethnicity": m.ethnicity, "education": m.education,
             "join_date": m.join_date.isoformat(),
             "full_date": m.full_date.isoformat() if m.full_date else "", "phone": m.phone,
             "status": m.status, "notes": m.notes,
         }
-        return {"values": values, "options": options}
+        # Masked for viewers and other branches' secretaries: shown, not editable.
+        disabled = ["id_number"] if shown_id != m.id_number else []
+        return {"values": values, "options": options, "disabled": disabled}
 
     def save(self, values: dict[str, str]):
         today = self.app.today

@@ -35,6 +35,7 @@ def room_cell(b) -> Text:
 class OverviewScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_branch", _("打开支部"), id="overview.open", show=False),
+        Binding("f9", "audit", _("审计记录"), id="overview.audit"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -136,3 +137,8 @@ class OverviewScreen(DataScreen):
         from branchtui.tui.screens.branch_detail import BranchDetailScreen
 
         self.app.push_screen(BranchDetailScreen(branch_id))
+
+    def action_audit(self) -> None:
+        from branchtui.tui.screens.audit_log import AuditScreen
+
+        self.app.push_screen(AuditScreen())

@@ -204,10 +204,21 @@ def test_search_borrowers_in_a_small_world(borrower, other_borrower):
     assert [r.name for r in search_borrowers("如莲")] == ["柴如莲"]
     row = search_borrowers("刘")[0]
     assert row.branch == "居民六支部"
+    assert row.id_masked == borrower.id_number, "the single local user is an administrator"
+    assert len(search_borrowers("")) == 2
+
+
+def test_borrower_ids_masked_for_viewers(borrower, monkeypatch):
+    from branchtui.domain.access import add_user
+
+    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    add_user("boss", "admin")
+    add_user("kan", "viewer")
+    monkeypatch.setenv("BRANCHTUI_USER", "kan")
+    row = search_borrowers("刘")[0]
     assert row.id_masked.startswith("4104") and "*" in row.id_masked
     assert row.id_masked[-4:] == borrower.id_number[-4:]
     assert borrower.id_number not in row.id_masked
-    assert len(search_borrowers("")) == 2
 
 
 def test_search_borrowers_by_pinyin_on_the_demo(demo_db):

@@ -1,0 +1,107 @@
+"""审计记录: who changed what, when, before → after; read only."""
+
+from __future__ import annotations
+
+import json
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from branchtui.domain.errors import ValidationError
+from branchtui.i18n import _
+from branchtui.tui.background import run_db
+from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.inputs import QuietInput
+
+PAGE = 200
+ACTIONS = {"create": "新增", "update": "修改", "refused": "拒绝"}
+
+
+def change_text(before: str | None, after: str | None) -> str:
+    """Only what changed: field before → after."""
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
+    if not old:
+        return "、".join(f"{k}={v}" for k, v in new.items() if v not in (None, "", 0) and k != "id")[:200]
+    return "；".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))[:200]
+
+
+class AuditScreen(DataScreen):
+    AUTO_FOCUS = "#audit"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("返回"), id="audit.back"),
+        Binding("ctrl+f", "find", _("查找"), id="audit.find"),
+        Binding("pagedown,f8", "more", _("下一页"), id="audit.more", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_start = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(classes="filters"):
+            yield Label(_("人员"))
+            yield QuietInput(placeholder=_("登录名"), id="login", compact=True)
+            yield Select([], prompt=_("全部表"), id="table", compact=True)
+            yield QuietInput(placeholder=_("起始日期"), id="since", compact=True)
+            yield QuietInput(placeholder=_("截止日期"), id="until", compact=True)
+        yield Static("", classes="hint", id="audit-count")
+        table = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        for key, label in (("at", "时间"), ("login", "人员"), ("table", "表"), ("row", "记录"),
+                           ("action", "操作"), ("change", "变化")):
+            table.add_column(_(label), key=key)
+        yield table
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        from branchtui.domain.audit import tables
+
+        self.sub_title = _("审计记录（只读）")
+        run_db(self, tables, lambda names: self.query_one("#table", Select).set_options([(n, n) for n in names]),
+               group="audit-tables")
+
+    def _filters(self) -> dict:
+        from branchtui.domain.parse import parse_date
+
+        table = self.query_one("#table", Select).value
+        out = {"login": self.query_one("#login", Input).value, "table": "" if table is Select.NULL else table}
+        for key in ("since", "until"):
+            try:
+                out[key] = parse_date(self.query_one(f"#{key}", Input).value, key, "日期", required=False)
+            except ValidationError:
+                out[key] = None  # half-typed: filter once it is a date
+        return out
+
+    def reload(self) -> None:
+        from branchtui.domain.audit import search
+
+        filters, offset = self._filters(), self.page_start
+        run_db(self, lambda: search(**filters, limit=PAGE, offset=offset), self.show, group="audit-load")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.page_start = 0
+        self.reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.page_start = 0
+        self.reload()
+
+    def show(self, rows) -> None:
+        table = self.query_one("#audit", DataTable)
+        with self.app.batch_update():
+            table.clear()
+            for r in rows:
+                table.add_row(r.at.strftime("%Y-%m-%d %H:%M"), r.login, r.table, str(r.row_id or ""),
+                              _(ACTIONS.get(r.action, r.action)), change_text(r.before, r.after), key=str(r.id))
+        self.query_one("#audit-count", Static).update(
+            _("第 {a}–{b} 条 · PageDown 下一页").format(a=self.page_start + 1 if rows else 0, b=self.page_start + len(rows)))
+
+    def action_find(self) -> None:
+        self.query_one("#login", Input).focus()
+
+    def action_more(self) -> None:
+        self.page_start += PAGE
+        self.reload()
