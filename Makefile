@@ -27,5 +27,9 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
+# Performance figures against their baselines (DESIGN §6); see bench/README.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

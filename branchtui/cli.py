@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="数据库已有数据时，先另存旧文件再重建")
     demo.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做（make run 用）")
     demo.add_argument("--today", type=_date_arg, help="把这一天当作今天（用于可重复的演示）")
+    demo.add_argument("--scale", choices=("town", "district"), default="town",
+                      help="town：报告中的镇（默认）；district：约 300 个支部、2 万党员、1 万笔贷款（性能测试用）")
 
     summary = sub.add_parser("summary", parents=[common], help="打印全镇概况")
     summary.add_argument("--json", action="store_true", help="输出 JSON（稳定接口）")
@@ -205,11 +207,32 @@ def cmd_demo(args) -> int:
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         print(_("旧数据库已另存为 {aside}").format(aside=aside), file=sys.stderr)
         _open(args)
-    from branchtui.demo import build_demo
+    if args.scale == "district":
+        result = _build_district(args.today or dt.date.today())
+    else:
+        from branchtui.demo import build_demo
 
-    result = build_demo(today=args.today)
+        result = build_demo(today=args.today)
     print(_("演示数据已建立：{branches} 个支部，{members} 名党员 → {target}").format(target=target, **result))
     return 0
+
+
+def _build_district(today: dt.date) -> dict:
+    """The district-sized database, with a progress bar per stage on stderr."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from branchtui.demo_district import build_district
+
+    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or 1)
+            bar.update(tasks[stage], completed=done, total=total or 1)
+
+        return build_district(today, progress=progress)
 
 
 def cmd_summary(args) -> int:

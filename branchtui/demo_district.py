@@ -441,6 +441,9 @@ def _outcomes(out: _Writer, people: _People, rng: random.Random, branches, loans
 MEETINGS = ("党课", "支部党员大会", "支委会", "党小组会")
 
 
+ACTIVITIES_A_MONTH = 9
+
+
 def _activities(out: _Writer, rng: random.Random, branches, rooms: list[int], today: dt.date,
                 members_per_branch: dict[int, int]) -> int:
     """About one activity a month per branch this year, in its room, if the
@@ -506,7 +509,8 @@ def _activities(out: _Writer, rng: random.Random, branches, rooms: list[int], to
     try:
         for branch_id, _name in branches:
             expected = members_per_branch.get(branch_id, 0)
-            for month in range(1, today.month + 1):
+            # About 9 a month a branch: some 30,000 in a district year.
+            for month, _n in ((m, n) for m in range(1, today.month + 1) for n in range(ACTIVITIES_A_MONTH)):
                 day = dt.date(today.year, month, rng.randint(1, 28))
                 if day > today or day < year_start:
                     continue

@@ -109,9 +109,20 @@ class TownSummary:
         }
 
 
-def town_summary(as_of: dt.date | None = None) -> TownSummary:
-    """Figures as they stood on ``as_of``: members who had joined by then, in good standing."""
+def town_summary(as_of: dt.date | None = None, *, cached: bool = True) -> TownSummary:
+    """Figures as they stood on ``as_of``: members who had joined by then, in good standing.
+
+    Remembered until the next write (see figures_cache); ``cached=False`` computes.
+    """
     as_of = as_of or dt.date.today()
+    if cached:
+        from branchtui.domain.figures_cache import remembered
+
+        return remembered("town", as_of, lambda: _compute(as_of), TownSummary)
+    return _compute(as_of)
+
+
+def _compute(as_of: dt.date) -> TownSummary:
     Secretary = Member.alias()
     branches = (Branch.select(Branch.id, Branch.name, Branch.community,
                               Secretary.name.alias("secretary_name"), Room.name.alias("room_name"))

@@ -6,6 +6,7 @@ import datetime
 
 from peewee import (
     AutoField,
+    BigIntegerField,
     BooleanField,
     CharField,
     DateField,
@@ -433,3 +434,16 @@ ALL_MODELS += [ActivityKind, Activity, Target, Appraisal, Honour, Campaign, Camp
 from branchtui.store.users import User  # noqa: E402
 
 ALL_MODELS.append(User)
+
+
+class FiguresCache(BaseModel):
+    """Computed overview figures, valid while no audit row is newer than
+    ``audit_id`` (every write leaves one). JSON, never pickle: the file is
+    shared, and a cache must not be a way to run code in another session."""
+
+    key = CharField(max_length=100, primary_key=True)
+    audit_id = BigIntegerField()
+    payload = TextField()
+
+
+ALL_MODELS.append(FiguresCache)

@@ -13,6 +13,7 @@ from branchtui.domain.loans.arrears import Payment, arrears, par
 from branchtui.domain.loans.service import REPAYING, loan_schedule
 from branchtui.domain.loans.subsidy import subsidy_lines
 from branchtui.domain.search import name_condition
+from branchtui.store.fields import from_fen
 from branchtui.store.models import Borrower, Branch, Business, Loan, Placement, Policy, Repayment
 
 ZERO = Decimal("0.00")
@@ -38,12 +39,19 @@ def _payments_by_loan(loan_ids) -> dict[int, list[Payment]]:
     out: dict[int, list[Payment]] = defaultdict(list)
     if not loan_ids:
         return out
-    rows = (Repayment.select(Repayment.loan, Repayment.date, Repayment.principal, Repayment.interest)
+    # Raw integer fen and no model instances: a district has ~120,000 rows.
+    rows = (Repayment.select(Repayment.loan, Repayment.date, Repayment.principal.coerce(False),
+                             Repayment.interest.coerce(False))
             .order_by(Repayment.date, Repayment.id))
     if len(loan_ids) < 500:
         rows = rows.where(Repayment.loan << list(loan_ids))
-    for r in rows:
-        out[r.loan_id].append(Payment(r.date, r.principal, r.interest))
+    fen = {}
+    # The raw cursor: peewee's row processing would cost more than the query.
+    for loan_id, day, principal, interest in Repayment._meta.database.execute(rows):
+        if isinstance(day, str):
+            day = dt.date.fromisoformat(day)
+        out[loan_id].append(Payment(day, fen.get(principal) or fen.setdefault(principal, from_fen(principal)),
+                                    fen.get(interest) or fen.setdefault(interest, from_fen(interest))))
     return out
 
 
@@ -67,11 +75,13 @@ def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, buck
     return _rows(loans, payments, as_of, bucket)
 
 
-def _rows(loans, payments, as_of: dt.date, bucket: str | None = None) -> list[LoanRow]:
+def _rows(loans, payments, as_of: dt.date, bucket: str | None = None,
+          schedules: dict | None = None) -> list[LoanRow]:
     rows = []
     for loan in loans:
         if loan.disbursed and loan.disbursed <= as_of:
-            a = arrears(loan_schedule(loan), [p for p in payments[loan.id] if p.date <= as_of], as_of)
+            schedule = schedules[loan.id] if schedules is not None else loan_schedule(loan)
+            a = arrears(schedule, [p for p in payments[loan.id] if p.date <= as_of], as_of)
             repaying = loan.state in REPAYING
             row = LoanRow(loan.id, loan.borrower_name, loan.branch_name or "", loan.business, loan.amount,
                           loan.disbursed, loan.state, a.outstanding_principal if repaying else ZERO,
@@ -127,11 +137,12 @@ def loan_figures(as_of: dt.date) -> LoanFigures:
                  .switch(Loan).join(Branch, JOIN.LEFT_OUTER, on=(Loan.branch == Branch.id))
                  .where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
     payments = _payments_by_loan({loan.id for loan in loans})
-    rows = _rows(loans, payments, as_of)
+    schedules = {loan.id: loan_schedule(loan) for loan in loans}  # once, for arrears and subsidy both
+    rows = _rows(loans, payments, as_of, schedules=schedules)
     policies = _policies()
     year_start = dt.date(as_of.year, 1, 1)
     subsidy = sum((line.subsidy for loan in loans
-                   for line in subsidy_lines(loan, as_of, payments=payments[loan.id],
+                   for line in subsidy_lines(loan, as_of, payments=payments[loan.id], schedule=schedules[loan.id],
                                              subsidy_percent=_subsidy_percent(policies, loan.applied))
                    if line.due >= year_start), ZERO)
     repaying = [r for r in rows if r.state in REPAYING]

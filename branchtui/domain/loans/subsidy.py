@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from branchtui.domain.loans.arrears import Payment, arrears
+from branchtui.domain.loans.arrears import Payment
 from branchtui.domain.loans.policy import policy_on
 from branchtui.domain.loans.repayments import payments_of
 from branchtui.domain.loans.schedule import add_months
@@ -30,7 +30,7 @@ class SubsidyLine:
 
 
 def subsidy_lines(loan: Loan, as_of: dt.date, *, payments: list[Payment] | None = None,
-                  subsidy_percent: int | None = None) -> list[SubsidyLine]:
+                  subsidy_percent: int | None = None, schedule=None) -> list[SubsidyLine]:
     """Per installment due by ``as_of``; callers holding the payments and the
     policy pass them in, so that a whole book costs no query per loan."""
     if not loan.disbursed:
@@ -38,19 +38,28 @@ def subsidy_lines(loan: Loan, as_of: dt.date, *, payments: list[Payment] | None 
     if subsidy_percent is None:
         subsidy_percent = policy_on(loan.applied).subsidy_percent
     share = Decimal(subsidy_percent) / 100
-    schedule = loan_schedule(loan)
+    schedule = loan_schedule(loan) if schedule is None else schedule
     payments = payments_of(loan.id) if payments is None else payments
     original_maturity = add_months(loan.disbursed, loan.months)
     lines = []
+    ordered = sorted(payments, key=lambda p: p.date)
+    paid_p = paid_i = due_p = due_i = Decimal(0)
+    index = 0
     for row in schedule:
         if row.due > as_of:
             break
+        due_p += row.principal
+        due_i += row.interest
+        # What had been paid by this installment's due date (one pass, not one
+        # arrears computation per installment).
+        while index < len(ordered) and ordered[index].date <= row.due:
+            paid_p += ordered[index].principal
+            paid_i += ordered[index].interest
+            index += 1
         if loan.extension_months and row.due > original_maturity:
             lines.append(SubsidyLine(row.number, row.due, row.interest, Decimal("0.00"), "展期"))
             continue
-        # Paid on time: on its due date, the oldest unpaid installment is later than this one.
-        on_time = arrears(schedule, [p for p in payments if p.date <= row.due], row.due)
-        late = on_time.oldest_unpaid_due is not None and on_time.oldest_unpaid_due <= row.due
+        late = paid_p < due_p or paid_i < due_i
         if late:
             lines.append(SubsidyLine(row.number, row.due, row.interest, Decimal("0.00"), "逾期"))
         else:
