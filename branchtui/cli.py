@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", metavar="PATH|URL",
                         help="数据库文件或网址（默认：用户数据目录；也可用 BRANCHTUI_DB）")
     common.add_argument("--lang", choices=("zh", "en"), help="界面语言（默认中文；也可用 BRANCHTUI_LANG）")
+    common.add_argument("--ansi", action="store_true",
+                        help="16 色主题，用终端自己的颜色（老终端、PuTTY；也可用 BRANCHTUI_THEME=ansi）")
 
     parser = argparse.ArgumentParser(
         prog="branchtui", parents=[common],
@@ -292,14 +295,15 @@ def cmd_app(args) -> int:
     _open(args)
     from branchtui.tui.app import BranchApp
 
-    app = BranchApp()
+    ansi = args.ansi or os.environ.get("BRANCHTUI_THEME", "").lower() == "ansi"
+    app = BranchApp(ansi=ansi)
     app.run()
     return app.return_code or 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    for option in ("db", "lang"):
+    for option in ("db", "lang", "ansi"):
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,

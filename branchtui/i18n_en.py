@@ -864,4 +864,6 @@ CATALOG: dict[str, str] = {
     '表': 'Table',
     '操作': 'Action',
     '变化': 'Change',
+    "，显示最前 {n} 笔，请用筛选缩小范围": "; the first {n} shown, filter to narrow",
+    "等 {n} 处": " and others, {n} in all",
 }

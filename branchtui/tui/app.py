@@ -64,8 +64,12 @@ class BranchApp(App):
         Binding("ctrl+q", "quit", _("退出"), id="app.quit"),
     ]
 
-    def __init__(self, *, today: dt.date | None = None, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, *, today: dt.date | None = None, keymap: dict[str, str] | None = None,
+                 ansi: bool = False) -> None:
         super().__init__()
+        if ansi:
+            # The terminal's own 16 colours: what old terminals and PuTTY show best.
+            self.theme = "ansi-dark"
         self._today = today
         self._keymap = keymap
         self.title = _("基层党建看板")

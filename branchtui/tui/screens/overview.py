@@ -15,6 +15,13 @@ from branchtui.tui.widgets.bars import bar, spark
 from branchtui.tui.widgets.figure import Figure
 
 
+def first_few(items: list[str], sep: str, n: int = 4) -> str:
+    """A district has hundreds of rooms: name a few, count the rest."""
+    if len(items) <= n:
+        return sep.join(items)
+    return sep.join(items[:n]) + _("等 {n} 处").format(n=len(items))
+
+
 def target_cell(b) -> Text:
     if b.target_ratio is None:
         return Text(_("未定目标"), style="dim")
@@ -106,11 +113,11 @@ class OverviewScreen(DataScreen):
             notes.append("[yellow]" + _("目标进度落后：") + "[/]" + "、".join(
                 f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
         if short:
-            notes.append("[red]" + _("未达标：") + "[/]" + "；".join(short))
+            notes.append("[red]" + _("未达标：") + "[/]" + first_few(short, "；"))
         if no_room:
-            notes.append("[red]" + _("无活动室：") + "[/]" + "、".join(no_room))
+            notes.append("[red]" + _("无活动室：") + "[/]" + first_few(no_room, "、"))
         if odd:
-            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + "；".join(odd))
+            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + first_few(odd, "；"))
         self.query_one("#missing", Static).update(
             "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]")
         table = self.query_one("#branch-table", DataTable)
