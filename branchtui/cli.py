@@ -30,49 +30,51 @@ def build_parser() -> argparse.ArgumentParser:
     # default to SUPPRESS so they do not overwrite a value given before it.
     common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--db", metavar="PATH|URL",
-                        help="数据库文件或网址（默认：用户数据目录；也可用 BRANCHTUI_DB）")
-    common.add_argument("--lang", choices=("zh", "en"), help="界面语言（默认中文；也可用 BRANCHTUI_LANG）")
+                        help=_("数据库文件或网址（默认：用户数据目录；也可用 BRANCHTUI_DB）"))
+    common.add_argument("--lang", choices=("zh", "en"), help=_("界面语言（默认中文；也可用 BRANCHTUI_LANG）"))
     common.add_argument("--ansi", action="store_true",
-                        help="16 色主题，用终端自己的颜色（老终端、PuTTY；也可用 BRANCHTUI_THEME=ansi）")
+                        help=_("16 色主题，用终端自己的颜色（老终端、PuTTY；也可用 BRANCHTUI_THEME=ansi）"))
 
     parser = argparse.ArgumentParser(
         prog="branchtui", parents=[common],
-        description="镇党委基层党建终端看板 — terminal dashboard for a town Party committee")
+        description=_("镇党委基层党建终端看板 — terminal dashboard for a town Party committee"))
     parser.add_argument("--version", action="version", version=f"branchtui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", parents=[common], help="建立演示数据库（8 个支部、74 名党员）")
-    demo.add_argument("--force", action="store_true", help="数据库已有数据时，先另存旧文件再重建")
-    demo.add_argument("--if-empty", action="store_true", help="数据库已有数据时什么也不做（make run 用）")
-    demo.add_argument("--today", type=_date_arg, help="把这一天当作今天（用于可重复的演示）")
+    demo = sub.add_parser("demo", parents=[common], help=_("建立演示数据库（8 个支部、74 名党员）"))
+    demo.add_argument("--force", action="store_true", help=_("数据库已有数据时，先另存旧文件再重建"))
+    demo.add_argument("--if-empty", action="store_true", help=_("数据库已有数据时什么也不做（make run 用）"))
+    demo.add_argument("--today", type=_date_arg, help=_("把这一天当作今天（用于可重复的演示）"))
     demo.add_argument("--scale", choices=("town", "district"), default="town",
-                      help="town：报告中的镇（默认）；district：约 300 个支部、2 万党员、1 万笔贷款（性能测试用）")
+                      help=_("town：报告中的镇（默认）；"
+                             "district：约 300 个支部、2 万党员、1 万笔贷款（性能测试用）"))
 
-    summary = sub.add_parser("summary", parents=[common], help="打印全镇概况")
-    summary.add_argument("--json", action="store_true", help="输出 JSON（稳定接口）")
-    summary.add_argument("--as-of", type=_date_arg, help="统计截至日期 YYYY-MM-DD（默认今天）")
-    schedule = sub.add_parser("schedule", help="还款计划计算器：每月还多少？")
-    schedule.add_argument("--principal", required=True, help="贷款金额，如 3000、3,000.00、0.3万")
-    schedule.add_argument("--rate", required=True, help="年利率（%%），如 5.31")
-    schedule.add_argument("--months", required=True, type=int, help="期限（月）")
+    summary = sub.add_parser("summary", parents=[common], help=_("打印全镇概况"))
+    summary.add_argument("--json", action="store_true", help=_("输出 JSON（稳定接口）"))
+    summary.add_argument("--as-of", type=_date_arg, help=_("统计截至日期 YYYY-MM-DD（默认今天）"))
+    schedule = sub.add_parser("schedule", help=_("还款计划计算器：每月还多少？"))
+    schedule.add_argument("--principal", required=True, help=_("贷款金额，如 3000、3,000.00、0.3万"))
+    schedule.add_argument("--rate", required=True, help=_("年利率（%%），如 5.31"))
+    schedule.add_argument("--months", required=True, type=int, help=_("期限（月）"))
     schedule.add_argument("--method", default="equal-installment",
                           choices=("equal-installment", "equal-principal", "interest-monthly", "bullet"),
-                          help="等额本息 / 等额本金 / 按月付息到期还本 / 到期一次还本付息")
-    schedule.add_argument("--start", type=_date_arg, help="发放日期（默认今天）")
-    schedule.add_argument("--json", action="store_true", help="输出 JSON")
-    backup = sub.add_parser("backup", parents=[common], help="在线备份数据库（其他人正在写也安全）")
-    backup.add_argument("--to", metavar="PATH", help="备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）")
-    restore = sub.add_parser("restore", parents=[common], help="用备份恢复数据库（当前文件先另存）")
-    restore.add_argument("source", metavar="PATH", help="备份文件")
-    sub.add_parser("check", parents=[common], help="检查数据库：完整性、外键、派生数字与记录是否一致")
-    user = sub.add_parser("user", parents=[common], help="用户与角色（admin/committee/secretary/viewer）")
+                          help=_("等额本息 / 等额本金 / 按月付息到期还本 / 到期一次还本付息"))
+    schedule.add_argument("--start", type=_date_arg, help=_("发放日期（默认今天）"))
+    schedule.add_argument("--json", action="store_true", help=_("输出 JSON"))
+    backup = sub.add_parser("backup", parents=[common], help=_("在线备份数据库（其他人正在写也安全）"))
+    backup.add_argument("--to", metavar="PATH",
+                        help=_("备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）"))
+    restore = sub.add_parser("restore", parents=[common], help=_("用备份恢复数据库（当前文件先另存）"))
+    restore.add_argument("source", metavar="PATH", help=_("备份文件"))
+    sub.add_parser("check", parents=[common], help=_("检查数据库：完整性、外键、派生数字与记录是否一致"))
+    user = sub.add_parser("user", parents=[common], help=_("用户与角色（admin/committee/secretary/viewer）"))
     user_sub = user.add_subparsers(dest="user_command", metavar="add|list|remove", required=True)
-    user_add = user_sub.add_parser("add", parents=[common], help="登记用户")
-    user_add.add_argument("name", help="登录名（SSH 账户）")
-    user_add.add_argument("--role", required=True, help="admin、committee、secretary 或 viewer")
-    user_add.add_argument("--branch", help="支部书记所在的支部名称")
-    user_sub.add_parser("list", parents=[common], help="列出用户")
-    user_remove = user_sub.add_parser("remove", parents=[common], help="删除用户")
+    user_add = user_sub.add_parser("add", parents=[common], help=_("登记用户"))
+    user_add.add_argument("name", help=_("登录名（SSH 账户）"))
+    user_add.add_argument("--role", required=True, help=_("admin、committee、secretary 或 viewer"))
+    user_add.add_argument("--branch", help=_("支部书记所在的支部名称"))
+    user_sub.add_parser("list", parents=[common], help=_("列出用户"))
+    user_remove = user_sub.add_parser("remove", parents=[common], help=_("删除用户"))
     user_remove.add_argument("name")
     return parser
 
@@ -87,20 +89,30 @@ def _file_of(args):
     return path
 
 
-def cmd_backup(args) -> int:
+def _allowed(args, action: str) -> bool:
+    """Ask the database whether this login may ``action``; the file is closed
+    again either way, since backup and restore work on it from outside."""
     from branchtui.domain import access
     from branchtui.domain.errors import DomainError
+
+    db = _open(args)
+    try:
+        access.require(action, None)
+        return True
+    except DomainError as exc:
+        print(str(exc), file=sys.stderr)
+        return False
+    finally:
+        db.close()
+
+
+def cmd_backup(args) -> int:
+    from branchtui.domain import access
     from branchtui.store.maintenance import MaintenanceError, backup
 
     path = _file_of(args)
-    db = _open(args)
-    try:
-        access.require(access.BACKUP, None)
-    except DomainError as exc:
-        print(str(exc), file=sys.stderr)
+    if not _allowed(args, access.BACKUP):
         return 1
-    finally:
-        db.close()
     try:
         target = backup(path, to=Path(args.to) if args.to else None)
     except MaintenanceError as exc:
@@ -112,19 +124,11 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from branchtui.domain import access
-    from branchtui.domain.errors import DomainError
     from branchtui.store.maintenance import MaintenanceError, restore
 
     path = _file_of(args)
-    if path.exists():
-        db = _open(args)
-        try:
-            access.require(access.RESTORE, None)
-        except DomainError as exc:
-            print(str(exc), file=sys.stderr)
-            return 1
-        finally:
-            db.close()
+    if path.exists() and not _allowed(args, access.RESTORE):
+        return 1
     try:
         aside = restore(path, Path(args.source))
     except MaintenanceError as exc:
@@ -161,7 +165,7 @@ def cmd_user(args) -> int:
         if args.user_command == "add":
             row = access.add_user(args.name, args.role, args.branch)
             print(_("已登记用户 {login}：{role}").format(login=row.login, role=_(row.role_name))
-                  + (f"（{row.branch_name}）" if row.branch_name else ""))
+                  + (_("（{branch}）").format(branch=row.branch_name) if row.branch_name else ""))
         elif args.user_command == "remove":
             access.remove_user(args.name)
             print(_("已删除用户 {login}").format(login=args.name))
@@ -301,7 +305,26 @@ def cmd_app(args) -> int:
     return app.return_code or 0
 
 
+def _lang_in(argv: list[str]) -> str | None:
+    """The value of the last ``--lang X`` / ``--lang=X`` (or an abbreviation
+    argparse would accept, ``--la en``) before any ``--``; None without one."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        option, eq, value = arg.partition("=")
+        if len(option) >= 3 and "--lang".startswith(option):
+            if eq:
+                lang = value
+            elif i + 1 < len(argv):
+                lang = argv[i + 1]
+    return lang
+
+
 def main(argv: list[str] | None = None) -> int:
+    # The language comes first, so that the help texts and the messages of
+    # argument errors (built and raised by the parser) are in it too.
+    set_language(_lang_in(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
     for option in ("db", "lang", "ansi"):
         setattr(args, option, getattr(args, option, None))

@@ -13,6 +13,46 @@ at most 14 cells; footer key names a word or two.
 from __future__ import annotations
 
 CATALOG: dict[str, str] = {
+    # ------------------------------------------------------------ cli.py: --help
+    "镇党委基层党建终端看板 — terminal dashboard for a town Party committee":
+        "Terminal dashboard for a town Party committee",
+    "数据库文件或网址（默认：用户数据目录；也可用 BRANCHTUI_DB）":
+        "database file or URL (default: the user data directory; or BRANCHTUI_DB)",
+    "界面语言（默认中文；也可用 BRANCHTUI_LANG）": "interface language (default Chinese; or BRANCHTUI_LANG)",
+    "16 色主题，用终端自己的颜色（老终端、PuTTY；也可用 BRANCHTUI_THEME=ansi）":
+        "16-colour theme in the terminal's own colours (old terminals, PuTTY; or BRANCHTUI_THEME=ansi)",
+    "建立演示数据库（8 个支部、74 名党员）": "build the demo database (8 branches, 74 members)",
+    "数据库已有数据时，先另存旧文件再重建": "if the database holds data, keep the old file aside and rebuild",
+    "数据库已有数据时什么也不做（make run 用）": "do nothing if the database holds data (for make run)",
+    "把这一天当作今天（用于可重复的演示）": "take this day as today (for a repeatable demo)",
+    "town：报告中的镇（默认）；district：约 300 个支部、2 万党员、1 万笔贷款（性能测试用）":
+        "town: the town of the report (default); district: about 300 branches, 20,000 members, "
+        "10,000 loans (for performance tests)",
+    "打印全镇概况": "print the town overview",
+    "输出 JSON（稳定接口）": "print JSON (a stable interface)",
+    "统计截至日期 YYYY-MM-DD（默认今天）": "count as of YYYY-MM-DD (default today)",
+    "还款计划计算器：每月还多少？": "repayment calculator: how much each month?",
+    "贷款金额，如 3000、3,000.00、0.3万": "loan amount, e.g. 3000, 3,000.00, 0.3万",
+    "年利率（%%），如 5.31": "annual rate (%%), e.g. 5.31",
+    "等额本息 / 等额本金 / 按月付息到期还本 / 到期一次还本付息":
+        "equal installments / equal principal / monthly interest, principal at end / all at maturity",
+    "发放日期（默认今天）": "disbursement date (default today)",
+    "输出 JSON": "print JSON",
+    "在线备份数据库（其他人正在写也安全）": "back up the database online (safe while others write)",
+    "备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）":
+        "backup file or directory (default: backups/ beside the database, the newest 10 kept)",
+    "用备份恢复数据库（当前文件先另存）": "restore the database from a backup (the current file is kept aside)",
+    "备份文件": "backup file",
+    "检查数据库：完整性、外键、派生数字与记录是否一致":
+        "check the database: integrity, foreign keys, derived figures against the records",
+    "用户与角色（admin/committee/secretary/viewer）": "users and roles (admin/committee/secretary/viewer)",
+    "登记用户": "register a user",
+    "登录名（SSH 账户）": "login name (SSH account)",
+    "admin、committee、secretary 或 viewer": "admin, committee, secretary or viewer",
+    "支部书记所在的支部名称": "branch name, for a branch secretary",
+    "列出用户": "list users",
+    "删除用户": "remove a user",
+    "（{branch}）": " ({branch})",
     # ------------------------------------------------------------ cli.py
     "数据库 {target} 已有数据，未改动。如需重建请加 --force（旧文件会另存）。":
         "Database {target} already holds data and was left alone. To rebuild it add --force "
@@ -72,6 +112,7 @@ CATALOG: dict[str, str] = {
     "登录名最长 {n} 个字符": "Login is at most {n} characters",
     "登录名不能含空格或控制字符": "Login may not contain spaces or control characters",
     "角色应为：{roles}": "Role must be one of: {roles}",
+    "{code}（{name}）": "{code} ({name})",
     "支部书记须指定所在支部": "A branch secretary needs a branch",
     "没有名为“{name}”的支部": "There is no branch named “{name}”",
     "只有支部书记需要指定支部": "Only a branch secretary has a branch",
@@ -448,6 +489,9 @@ CATALOG: dict[str, str] = {
         "This member is the secretary of their branch: appoint a new secretary there before the transfer",
 
     # ------------------------------------------------------------ domain/parse.py
+    # the separators of lists of words in messages
+    "、": ", ",
+    "；": "; ",
     "日期": "Date",
     "{label}“{text}”不是真实存在的日期": "{label} “{text}” is not a real date",
     "{label}格式不对：请写成 2002-07-01、20020701、2002.7.1 或 2002年7月1日":
@@ -542,6 +586,44 @@ CATALOG: dict[str, str] = {
     "目标数": "Target",
     "请选择考核项目": "Choose a measure",
 
+    # ------------------------------------------------------------ store/maintenance.py, migrate.py
+    "keep 至少为 1": "keep must be at least 1",
+    "数据库文件不存在：{path}": "Database file not found: {path}",
+    "目标文件已存在，不会覆盖：{path}": "The target file exists and is not overwritten: {path}",
+    "目标目录不存在：{path}": "Target directory not found: {path}",
+    "备份失败：{path} 无法读取（{error}）": "Backup failed: cannot read {path} ({error})",
+    "……另有 {n} 处同类问题": "… and {n} more of the kind",
+    "文件不存在：{path}": "File not found: {path}",
+    "不是普通文件：{path}": "Not a regular file: {path}",
+    "文件无法读取：{error}": "Cannot read the file: {error}",
+    "不是 SQLite 数据库文件": "Not an SQLite database file",
+    "（文件为空）": " (the file is empty)",
+    "SQLite 无法打开该文件：{error}": "SQLite cannot open the file: {error}",
+    "文件已损坏，SQLite 无法读取：{error}": "The file is damaged; SQLite cannot read it: {error}",
+    "完整性检查未通过：{row}": "Integrity check failed: {row}",
+    "外键检查无法完成：{error}": "The foreign key check could not finish: {error}",
+    "外键不一致：表 {table} 第 {rowid} 行引用的 {parent} 记录不存在":
+        "Broken foreign key: table {table} row {rowid} refers to a missing {parent} record",
+    "无法读取迁移记录：{error}": "Cannot read the migration history: {error}",
+    "不是 branchtui 数据库（没有迁移记录 schema_migration / 0001_initial）":
+        "Not a branchtui database (no migration history schema_migration / 0001_initial)",
+    "该文件由更新版本的 branchtui 写入（未知迁移：{names}），请先升级程序":
+        "The file was written by a newer branchtui (unknown migrations: {names}); upgrade the program first",
+    "不能恢复 {source}：{problems}": "Cannot restore {source}: {problems}",
+    "恢复的来源就是当前数据库本身": "The restore source is the current database itself",
+    "来源与目标是同一个文件": "Source and target are the same file",
+    "数据库正被其他会话使用：请先退出所有使用该数据库的 branchtui 程序，再恢复":
+        "The database is in use by another session: quit every branchtui program using it, then restore",
+    "数据库正被其他会话使用": "The database is in use by another session",
+    "当前数据库无法打开：{error}": "The current database cannot be opened: {error}",
+    "当前数据库文件已损坏到无法加锁（{error}）：请先退出所有 branchtui 程序，把 {path} 及同名的 -wal、-shm 文件移到别处，再执行恢复":
+        "The current database file is too damaged to lock ({error}): quit every branchtui program, "
+        "move {path} and its -wal and -shm files elsewhere, then restore",
+    "恢复后的数据库完整性检查未通过（{result}）；原数据库保存在 {aside}":
+        "The restored database failed its integrity check ({result}); the previous one is kept as {aside}",
+    "数据库由更新版本的 branchtui 写入（未知迁移：{names}），请升级程序后再打开。":
+        "The database was written by a newer branchtui (unknown migrations: {names}); "
+        "upgrade the program, then open it.",
     # ------------------------------------------------------------ summary_table.py
     "{committee}概况（截至 {as_of}）": "{committee}: overview as of {as_of}",
     "党员": "Members",
@@ -550,6 +632,16 @@ CATALOG: dict[str, str] = {
     "活动室": "Room",
     "无": "none",
     "合计": "Total",
+    "{m}/{n} 达“{std}”标准，投入 {wan}": "{m}/{n} meet “{std}”, {wan} invested",
+    "担保贷款": "Loans",
+    "累计 {d}（{n} 笔），余额 {o}，逾期 {od} 笔，PAR30 {p:.2%}":
+        "issued {d} ({n} loans), owed {o}, {od} late, PAR30 {p:.2%}",
+    "再就业": "Re-employment",
+    "安置 {r} 人，今年扶持“两户” {b} 户，贷款带动就业 {j} 个":
+        "{r} placed, {b} new businesses this year, {j} jobs from loans",
+    "今年活动": "Activities YTD",
+    "{n} 次": "{n}",
+    "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
     "帮助": "Help",

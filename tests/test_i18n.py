@@ -358,3 +358,98 @@ def test_tui_in_english(home, demo, tmp_path):
     chinese = [text for text in [*bindings, *out["branches_bindings"], *out["columns"], *out["footer"],
                                  out["figure_title"], out["branches_sub_title"]] if HAN.search(text)]
     assert not chinese, chinese
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def test_help_in_english(home):
+    """The language is chosen before the parser is built, so --help is English."""
+    done = _run(["-m", "branchtui", "--lang", "en", "--help"], _env(home))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Terminal dashboard" in out and "build the demo database" in out and "interface language" in out, out
+    assert not HAN.search(out), out
+
+
+@pytest.mark.parametrize("args, extra, expected", [
+    (["schedule", "--help"], {"BRANCHTUI_LANG": "en"}, "loan amount"),
+    (["user", "add", "--lang=en", "--help"], {}, "login name"),
+    (["--lang", "en", "backup", "--help"], {"BRANCHTUI_LANG": "zh"}, "backup file or directory"),
+])
+def test_command_help_in_english(home, args, extra, expected):
+    done = _run(["-m", "branchtui", *args], _env(home, **extra))
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout, done.stdout
+    # the only Chinese left: an input example the parser accepts
+    assert set(HAN_RUN.findall(done.stdout)) <= {"0.3万"}, done.stdout
+
+
+def test_help_in_chinese_by_default(home):
+    done = _run(["-m", "branchtui", "--help"], _env(home))
+    assert done.returncode == 0, done.stderr
+    assert "建立演示数据库" in done.stdout, done.stdout
+
+
+def test_argument_errors_in_english(home, tmp_path):
+    """A bad --today is refused by the parser itself, in the language asked for."""
+    done = _run(["-m", "branchtui", "--lang", "en", "demo", "--db", str(tmp_path / "x.db"),
+                 "--today", "2026-13-01"], _env(home))
+    assert done.returncode == 2
+    assert "not a real date" in done.stderr and not HAN.search(done.stderr), done.stderr
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_maintenance_messages_in_english(home, tmp_path):
+    done = _run(["-m", "branchtui", "--lang", "en", "restore", "--db", str(tmp_path / "x.db"),
+                 str(tmp_path / "none.db")], _env(home))
+    assert done.returncode == 1
+    assert "Cannot restore" in done.stderr and "File not found" in done.stderr, done.stderr
+    assert not HAN.search(done.stderr), done.stderr
+
+
+# ------------------------------------------------------------------ data words in messages
+
+
+@pytest.fixture
+def english():
+    # Imported before English is switched on, so nothing keeps an English string.
+    from branchtui.domain import access, parse, targets  # noqa: F401
+    from branchtui.domain.loans import service  # noqa: F401
+    from branchtui.i18n import set_language
+
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("zh")
+
+
+def test_word_lists_in_english(english):
+    from branchtui.domain.access import _parse_role
+    from branchtui.domain.errors import ValidationError
+    from branchtui.domain.loans.service import parse_method
+    from branchtui.domain.parse import parse_choice
+    from branchtui.domain.targets import measure_label
+
+    with pytest.raises(ValidationError) as info:
+        parse_choice("x", ("待整改", "整改中", "已整改"), "status", "整改状态")
+    assert str(info.value).endswith("To fix, Fixing, Fixed"), info.value
+    with pytest.raises(ValidationError) as info:
+        parse_method("x")
+    assert "Equal installments, Equal principal" in str(info.value), info.value
+    with pytest.raises(ValidationError) as info:
+        _parse_role("x")
+    assert "admin (Administrator), committee" in str(info.value), info.value
+    assert measure_label("placements") == "Re-employed"
+    for message in (str(info.value), measure_label("placements")):
+        assert not HAN.search(message), message
+
+
+def test_word_lists_in_chinese():
+    from branchtui.domain.errors import ValidationError
+    from branchtui.domain.parse import parse_choice
+
+    with pytest.raises(ValidationError) as info:
+        parse_choice("x", ("待整改", "整改中", "已整改"), "status", "整改状态")
+    assert str(info.value) == "整改状态应为以下之一：待整改、整改中、已整改"

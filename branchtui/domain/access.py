@@ -249,8 +249,8 @@ def _parse_role(role) -> str:
     text = str(role or "").strip()
     code = ROLE_BY_NAME.get(text, text.lower())
     if code not in ROLES:
-        raise ValidationError("role", _("角色应为：{roles}").format(roles="、".join(
-            f"{code}（{_(name)}）" for code, name in ROLE_NAMES.items())))
+        raise ValidationError("role", _("角色应为：{roles}").format(roles=_("、").join(
+            _("{code}（{name}）").format(code=code, name=_(name)) for code, name in ROLE_NAMES.items())))
     return code
 
 

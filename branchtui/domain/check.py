@@ -90,7 +90,7 @@ def _secretaries() -> list[str]:
                 branch=branch, who=_member(name, member_id)))
         elif status != "正常":
             out.append(_("支部“{branch}”的书记{who}已不是在册党员（{status}）").format(
-                branch=branch, who=_member(name, member_id), status=status))
+                branch=branch, who=_member(name, member_id), status=_(status)))
     return out
 
 

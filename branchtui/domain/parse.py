@@ -168,6 +168,7 @@ def parse_choice(value, choices, field: str, label: str, required: bool = True) 
         return ""
     if text not in choices:
         raise ValidationError(
-            field, _("{label}应为以下之一：{choices}").format(label=_(label), choices="、".join(choices))
+            field, _("{label}应为以下之一：{choices}").format(
+                label=_(label), choices=_("、").join(_(choice) for choice in choices))
         )
     return text

@@ -25,14 +25,14 @@ OTHER_MEASURES = {"rooms": "活动室达标", "placements": "安置再就业", "
 
 def measure_choices() -> list[tuple[str, str]]:
     kinds = [(k.name, f"kind:{k.id}") for k in ActivityKind.select().order_by(ActivityKind.position)]
-    return kinds + [(label, code) for code, label in OTHER_MEASURES.items()]
+    return kinds + [(_(label), code) for code, label in OTHER_MEASURES.items()]
 
 
 def measure_label(measure: str, kinds: dict[int, str] | None = None) -> str:
     if measure.startswith("kind:"):
         kinds = kinds if kinds is not None else {k.id: k.name for k in ActivityKind.select()}
         return kinds.get(int(measure[5:]), measure)
-    return OTHER_MEASURES.get(measure, measure)
+    return _(OTHER_MEASURES[measure]) if measure in OTHER_MEASURES else measure
 
 
 def set_target(data: Mapping[str, Any]) -> Target:

@@ -20,6 +20,8 @@ import sqlite3
 import urllib.parse
 from pathlib import Path
 
+from branchtui.i18n import _
+
 GROUP_ENV = "BRANCHTUI_GROUP"
 BACKUP_DIR = "backups"
 DEFAULT_KEEP = 10
@@ -33,7 +35,7 @@ MAX_LISTED = 10  # problems of one kind listed before "……"
 
 
 class MaintenanceError(Exception):
-    """A backup or restore could not be done; the message says why, in Chinese."""
+    """A backup or restore could not be done; the message says why, in the interface language."""
 
 
 class RestoreRefused(MaintenanceError):
@@ -201,9 +203,9 @@ def backup(db_path: Path, to: Path | None = None, keep: int = DEFAULT_KEEP) -> P
     """
     db_path = Path(db_path)
     if keep < 1:
-        raise ValueError("keep 至少为 1")
+        raise ValueError(_("keep 至少为 1"))
     if not db_path.is_file():
-        raise MaintenanceError(f"数据库文件不存在：{db_path}")
+        raise MaintenanceError(_("数据库文件不存在：{path}").format(path=db_path))
     prune = False
     if to is None:
         directory = backup_dir(db_path)
@@ -217,10 +219,10 @@ def backup(db_path: Path, to: Path | None = None, keep: int = DEFAULT_KEEP) -> P
         if to.is_dir():
             target = _new_backup_name(to, db_path.name)
         elif to.exists() or Path(f"{to}-wal").exists():
-            raise MaintenanceError(f"目标文件已存在，不会覆盖：{to}")
+            raise MaintenanceError(_("目标文件已存在，不会覆盖：{path}").format(path=to))
         else:
             if not to.parent.is_dir():
-                raise MaintenanceError(f"目标目录不存在：{to.parent}")
+                raise MaintenanceError(_("目标目录不存在：{path}").format(path=to.parent))
             target = to
     try:
         src = _connect(db_path)
@@ -229,7 +231,7 @@ def backup(db_path: Path, to: Path | None = None, keep: int = DEFAULT_KEEP) -> P
         finally:
             src.close()
     except sqlite3.DatabaseError as exc:
-        raise MaintenanceError(f"备份失败：{db_path} 无法读取（{exc}）") from exc
+        raise MaintenanceError(_("备份失败：{path} 无法读取（{error}）").format(path=db_path, error=exc)) from exc
     if prune:  # the one just written always stays, whatever the clock says
         older = [path for path in list_backups(db_path) if path != target]
         for old in older[:max(0, len(older) - (keep - 1))]:
@@ -242,7 +244,7 @@ def backup(db_path: Path, to: Path | None = None, keep: int = DEFAULT_KEEP) -> P
 
 def _listed(problems: list[str], more: int) -> list[str]:
     if more > 0:
-        problems.append(f"……另有 {more} 处同类问题")
+        problems.append(_("……另有 {n} 处同类问题").format(n=more))
     return problems
 
 
@@ -253,36 +255,37 @@ def check_file(path: Path) -> list[str]:
     """
     path = Path(path)
     if not path.exists():
-        return [f"文件不存在：{path}"]
+        return [_("文件不存在：{path}").format(path=path)]
     if not path.is_file():
-        return [f"不是普通文件：{path}"]
+        return [_("不是普通文件：{path}").format(path=path)]
     try:
         with open(path, "rb") as fh:
             header = fh.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        return [f"文件无法读取：{exc.strerror or exc}"]
+        return [_("文件无法读取：{error}").format(error=exc.strerror or exc)]
     if header != SQLITE_MAGIC:
-        return ["不是 SQLite 数据库文件" + ("（文件为空）" if not header else "")]
+        return [_("不是 SQLite 数据库文件") + (_("（文件为空）") if not header else "")]
     problems: list[str] = []
     try:
         con = _connect(path, read_only=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
-        return [f"SQLite 无法打开该文件：{exc}"]
+        return [_("SQLite 无法打开该文件：{error}").format(error=exc)]
     try:
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         except sqlite3.DatabaseError as exc:
-            return [f"文件已损坏，SQLite 无法读取：{exc}"]
+            return [_("文件已损坏，SQLite 无法读取：{error}").format(error=exc)]
         if rows != ["ok"]:
-            problems.extend(f"完整性检查未通过：{row}" for row in rows[:MAX_LISTED])
+            problems.extend(_("完整性检查未通过：{row}").format(row=row) for row in rows[:MAX_LISTED])
             _listed(problems, len(rows) - MAX_LISTED)
         try:
             fk = con.execute("PRAGMA foreign_key_check").fetchall()
         except sqlite3.DatabaseError as exc:
             fk = []
-            problems.append(f"外键检查无法完成：{exc}")
+            problems.append(_("外键检查无法完成：{error}").format(error=exc))
         for table, rowid, parent, _fkid in fk[:MAX_LISTED]:
-            problems.append(f"外键不一致：表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+            problems.append(_("外键不一致：表 {table} 第 {rowid} 行引用的 {parent} 记录不存在").format(
+                table=table, rowid=rowid, parent=parent))
         _listed(problems, len(fk) - MAX_LISTED)
         try:
             has_history = con.execute(
@@ -291,17 +294,17 @@ def check_file(path: Path) -> list[str]:
             applied = ({r[0] for r in con.execute(f"SELECT name FROM {HISTORY_TABLE}")}
                        if has_history else set())
         except sqlite3.DatabaseError as exc:
-            problems.append(f"无法读取迁移记录：{exc}")
+            problems.append(_("无法读取迁移记录：{error}").format(error=exc))
             return problems
         if not has_history or FIRST_MIGRATION not in applied:
-            problems.append("不是 branchtui 数据库（没有迁移记录 schema_migration / 0001_initial）")
+            problems.append(_("不是 branchtui 数据库（没有迁移记录 schema_migration / 0001_initial）"))
         else:
             from branchtui.store.migrate import known_migrations
 
             unknown = sorted(applied - set(known_migrations()))
             if unknown:
-                problems.append("该文件由更新版本的 branchtui 写入（未知迁移：%s），请先升级程序"
-                                % "、".join(unknown))
+                problems.append(_("该文件由更新版本的 branchtui 写入（未知迁移：{names}），请先升级程序").format(
+                    names=_("、").join(unknown)))
     finally:
         con.close()
     return problems
@@ -334,9 +337,10 @@ def restore(db_path: Path, source: Path) -> Path | None:
     db_path, source = Path(db_path), Path(source)
     problems = check_file(source)
     if problems:
-        raise RestoreRefused("不能恢复 %s：%s" % (source, "；".join(problems)), problems)
+        raise RestoreRefused(_("不能恢复 {source}：{problems}").format(source=source, problems=_("；").join(problems)),
+                             problems)
     if db_path.exists() and source.resolve() == db_path.resolve():
-        raise RestoreRefused("恢复的来源就是当前数据库本身", ["来源与目标是同一个文件"])
+        raise RestoreRefused(_("恢复的来源就是当前数据库本身"), [_("来源与目标是同一个文件")])
     src = _connect(source, read_only=True)
     try:
         if not db_path.exists():
@@ -371,13 +375,13 @@ def _restore_over(db_path: Path, src: sqlite3.Connection) -> Path:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise RestoreRefused(
-                    "数据库正被其他会话使用：请先退出所有使用该数据库的 branchtui 程序，再恢复",
-                    ["数据库正被其他会话使用"]) from exc
-            raise MaintenanceError(f"当前数据库无法打开：{exc}") from exc
+                    _("数据库正被其他会话使用：请先退出所有使用该数据库的 branchtui 程序，再恢复"),
+                    [_("数据库正被其他会话使用")]) from exc
+            raise MaintenanceError(_("当前数据库无法打开：{error}").format(error=exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise MaintenanceError(
-                f"当前数据库文件已损坏到无法加锁（{exc}）：请先退出所有 branchtui 程序，"
-                f"把 {db_path} 及同名的 -wal、-shm 文件移到别处，再执行恢复") from exc
+                _("当前数据库文件已损坏到无法加锁（{error}）：请先退出所有 branchtui 程序，"
+                  "把 {path} 及同名的 -wal、-shm 文件移到别处，再执行恢复").format(error=exc, path=db_path)) from exc
         aside = _free_name(db_path.parent, f"{db_path.name}.{_stamp()}", ".before-restore.bak")
         try:
             # Leaving WAL folds the -wal into the file (SQLite deletes it).
@@ -392,7 +396,8 @@ def _restore_over(db_path: Path, src: sqlite3.Connection) -> Path:
         src.backup(cur)
         ok = cur.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
-            raise MaintenanceError(f"恢复后的数据库完整性检查未通过（{ok}）；原数据库保存在 {aside}")
+            raise MaintenanceError(_("恢复后的数据库完整性检查未通过（{result}）；原数据库保存在 {aside}").format(
+                result=ok, aside=aside))
         # The copied header may say WAL: settle rollback mode while still
         # alone, so that closing leaves no -journal nor -wal behind; the old
         # -shm goes too (nobody can be using it: the lock is ours). The next

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from peewee import Database
 
+from branchtui.i18n import _
 from branchtui.store.db import DatabaseTooNew
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -53,8 +54,8 @@ def ensure_schema(db: Database, path: Path | None) -> list[str]:
     unknown = sorted(applied - set(known))
     if unknown:
         raise DatabaseTooNew(
-            "数据库由更新版本的 branchtui 写入（未知迁移：%s），请升级程序后再打开。"
-            % ", ".join(unknown)
+            _("数据库由更新版本的 branchtui 写入（未知迁移：{names}），请升级程序后再打开。").format(
+                names=", ".join(unknown))
         )
     pending = [name for name in known if name not in applied]
     if not pending:

@@ -55,7 +55,8 @@ def parse_method(value, field: str = "method") -> str:
     text = (value or "").strip()
     code = METHOD_BY_NAME.get(text, text)
     if code not in METHODS:
-        raise ValidationError(field, _("还款方式应为：{m}").format(m="、".join(METHOD_NAMES.values())))
+        raise ValidationError(field, _("还款方式应为：{m}").format(
+            m=_("、").join(_(name) for name in METHOD_NAMES.values())))
     return code
 
 

@@ -8,6 +8,7 @@ from branchtui.domain.branches import branch_choices
 from branchtui.domain.idcard import parse_id_number
 from branchtui.domain.loans import borrowers as domain
 from branchtui.domain.parse import clean_name, clean_text, parse_mobile
+from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -17,7 +18,7 @@ class BorrowerForm(FormScreen):
     FIELDS = [
         FieldSpec("name", "姓名", check=clean_name, max_length=30),
         FieldSpec("id_number", "身份证号码", check=parse_id_number, max_length=22),
-        FieldSpec("status", "就业状况", "select", keep=True, options=[(s, s) for s in domain.STATUSES]),
+        FieldSpec("status", "就业状况", "select", keep=True, options=[(_(s), s) for s in domain.STATUSES]),
         FieldSpec("certificate_no", "再就业优惠证号",
                   check=lambda v: clean_text(v, "certificate_no", "再就业优惠证号", 30)),
         FieldSpec("phone", "手机号码", check=parse_mobile, max_length=20),

@@ -7,6 +7,7 @@ from typing import Any
 from branchtui.domain import campaign as domain
 from branchtui.domain.branches import branch_choices
 from branchtui.domain.parse import clean_text, parse_date, parse_int
+from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -72,10 +73,10 @@ class ProblemForm(FormScreen):
     EDIT_TITLE = "问题整改"
     FIELDS = [
         FieldSpec("raised", "反映的问题", check=lambda v: clean_text(v, "raised", "反映的问题", 200, required=True)),
-        FieldSpec("source", "来源", "select", keep=True, options=[(s, s) for s in domain.SURVEY_KINDS]),
+        FieldSpec("source", "来源", "select", keep=True, options=[(_(s), s) for s in domain.SURVEY_KINDS]),
         FieldSpec("branch", "涉及支部", "select", keep=True),
         FieldSpec("rectification", "整改措施", check=lambda v: clean_text(v, "rectification", "整改措施", 200)),
-        FieldSpec("status", "整改状态", "select", options=[(s, s) for s in domain.PROBLEM_STATUSES]),
+        FieldSpec("status", "整改状态", "select", options=[(_(s), s) for s in domain.PROBLEM_STATUSES]),
         FieldSpec("due", "整改期限", check=lambda v: parse_date(v, "due", "整改期限", required=False)),
     ]
 

@@ -9,6 +9,7 @@ from branchtui.domain.parse import clean_text, parse_date, parse_money
 from branchtui.domain.rooms import room_choices
 from branchtui.domain.standards import item_choices
 from branchtui.tui.background import run_db
+from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -38,7 +39,7 @@ class EquipmentForm(FormScreen):
                   check=lambda v: parse_money(v, "cost", "金额")),
         FieldSpec("funding", "资金来源", keep=True, placeholder="如 镇党委筹资",
                   check=lambda v: clean_text(v, "funding", "资金来源", 60)),
-        FieldSpec("condition", "状况", "select", options=[(c, c) for c in domain.CONDITIONS]),
+        FieldSpec("condition", "状况", "select", options=[(_(c), c) for c in domain.CONDITIONS]),
         FieldSpec("notes", "备注", check=lambda v: clean_text(v, "notes", "备注", 500)),
     ]
 

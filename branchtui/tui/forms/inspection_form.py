@@ -10,7 +10,7 @@ from branchtui.domain.standards import StandardInfo
 from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
-RESULT_OPTIONS = [("达标", "1"), ("不达标", "0")]
+RESULT_OPTIONS = [("达标", "1"), ("不达标", "0")]  # (label, value): labels translated when shown
 
 
 class InspectionForm(FormScreen):
@@ -25,7 +25,8 @@ class InspectionForm(FormScreen):
                       check=lambda v: clean_text(v, "inspector", "检查人", 30, required=True)),
         ]
         for item in standard.items:
-            self.FIELDS.append(FieldSpec(f"item-{item.id}", item.name, "select", options=RESULT_OPTIONS))
+            self.FIELDS.append(FieldSpec(f"item-{item.id}", item.name, "select",
+                                         options=[(_(label), value) for label, value in RESULT_OPTIONS]))
             self.FIELDS.append(FieldSpec(f"note-{item.id}", _("说明"), placeholder=item.requirement,
                                          check=lambda v: clean_text(v, "note", "说明", 200)))
         super().__init__()

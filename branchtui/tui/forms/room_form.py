@@ -7,6 +7,7 @@ from typing import Any
 from branchtui.domain import rooms as domain
 from branchtui.domain.branches import branch_choices
 from branchtui.domain.parse import clean_text, parse_int, parse_money
+from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -21,7 +22,7 @@ class RoomForm(FormScreen):
         FieldSpec("manager", "管理员", check=lambda v: clean_text(v, "manager", "管理员", 30)),
         FieldSpec("open_hours", "开放时间", placeholder="如 周一至周五 8:30-17:30",
                   check=lambda v: clean_text(v, "open_hours", "开放时间", 60)),
-        FieldSpec("origin", "来源", "select", options=[(o, o) for o in domain.ORIGINS]),
+        FieldSpec("origin", "来源", "select", options=[(_(o), o) for o in domain.ORIGINS]),
         FieldSpec("origin_year", "建成年份", placeholder="新建、改建的年份",
                   check=lambda v: parse_int(v, "origin_year", "建成年份", 1949, 2100)),
         FieldSpec("build_cost", "建设投入（元）", placeholder="如 16000、1.6万",

@@ -7,6 +7,7 @@ from typing import Any
 from branchtui.domain import room_rules as domain
 from branchtui.domain.parse import clean_text, parse_date
 from branchtui.domain.rooms import room_choices
+from branchtui.i18n import _
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -19,7 +20,7 @@ class RuleForm(FormScreen):
                   check=lambda v: clean_text(v, "name", "制度名称", 30, required=True)),
         FieldSpec("adopted", "制定日期", keep=True,
                   check=lambda v: parse_date(v, "adopted", "制定日期", required=False)),
-        FieldSpec("posted", "已上墙", "select", keep=True, options=[("是", "是"), ("否", "否")]),
+        FieldSpec("posted", "已上墙", "select", keep=True, options=[(_("是"), "是"), (_("否"), "否")]),
         FieldSpec("notes", "备注", check=lambda v: clean_text(v, "notes", "备注", 500)),
     ]
 

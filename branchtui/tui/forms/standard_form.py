@@ -27,7 +27,7 @@ class StandardItemForm(FormScreen):
     FIELDS = [
         FieldSpec("name", "项目名称", placeholder="如 有场所",
                   check=lambda v: clean_text(v, "name", "项目名称", 30, required=True)),
-        FieldSpec("category", "类别", "select", keep=True, options=[(c, c) for c in domain.CATEGORIES]),
+        FieldSpec("category", "类别", "select", keep=True, options=[(_(c), c) for c in domain.CATEGORIES]),
         FieldSpec("requirement", "要求", check=lambda v: clean_text(v, "requirement", "要求", 200)),
     ]
 

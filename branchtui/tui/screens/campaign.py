@@ -80,7 +80,8 @@ class CampaignScreen(DataScreen):
             problems.clear()
             for p in board.problems:
                 style = {"已整改": "green", "整改中": "yellow"}.get(p.status, "red")
-                problems.add_row(p.raised, p.source, p.rectification or "—", Text(p.status, style=style), key=str(p.id))
+                problems.add_row(p.raised, _(p.source), p.rectification or "—", Text(_(p.status), style=style),
+                                 key=str(p.id))
 
     def _campaign_id(self) -> int | None:
         if self.board is None or self.board.campaign is None:

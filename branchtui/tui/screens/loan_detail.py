@@ -32,6 +32,7 @@ class LoanDetailScreen(DataScreen):
         Binding("f9", "payout", _("代偿"), id="loan.payout"),
         Binding("f10", "recover", _("追偿"), id="loan.recover"),
         Binding("ctrl+g", "advance", _("办理：审批/发放/核销"), id="loan.advance"),
+        Binding("ctrl+o", "edit_borrower", _("编辑借款人"), id="loan.borrower"),
     ]
 
     def __init__(self, loan_id: int) -> None:
@@ -170,3 +171,9 @@ class LoanDetailScreen(DataScreen):
             self.notify(_("“{s}”状态的贷款没有可办理的下一步").format(s=_(self.loan.state)), severity="warning")
         else:
             self.app.push_screen(form)
+
+    def action_edit_borrower(self) -> None:
+        if self.loan is not None:
+            from branchtui.tui.forms.borrower_form import BorrowerForm
+
+            self.app.push_screen(BorrowerForm(self.loan.borrower_id))

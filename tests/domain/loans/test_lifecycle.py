@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import TODAY
-from tests.domain.loans.conftest import POLICY_NAME, counts, loan_data, make_loan, policy_data, refused
+from tests.domain.loans.conftest import POLICY_NAME, loan_data, make_loan, policy_data, refused
 
 from branchtui.domain.errors import NotFound, ValidationError
 from branchtui.domain.loans.policy import save_policy
@@ -19,8 +19,6 @@ from branchtui.domain.loans.service import (
     APPLIED,
     APPROVED,
     EXTENDED,
-    PAID_OUT,
-    RECOVERING,
     SETTLED,
     STATES,
     TRANSITIONS,
