@@ -288,7 +288,7 @@ CATALOG: dict[str, str] = {
     "书记": "Secretary",
     "荣誉称号": "Honour",
     "级别": "Level",
-    "获奖个人": "Person honoured",
+    "获奖个人": "Person",
     "所选支部不存在": "The chosen branch does not exist",
     "请填写获奖的支部或个人": "Fill in the branch or the person honoured",
 
@@ -958,4 +958,14 @@ CATALOG: dict[str, str] = {
     '变化': 'Change',
     "，显示最前 {n} 笔，请用筛选缩小范围": "; the first {n} shown, filter to narrow",
     "等 {n} 处": " and others, {n} in all",
+    '任务落实': 'Tasks met',
+    '制度落实': 'Rules met',
+    '目标落实': 'Goals met',
+    '如 先进基层党组织、优秀党务工作者': 'e.g. Advanced Party Organisation',
+    '年终考核': 'Appraisal',
+    '年终考核：目标、制度、任务三落实': 'Year-end appraisal: goals, rules and tasks met',
+    '登记荣誉': 'Add honour',
+    '荣誉': 'Honours',
+    '荣誉与考核': 'Honours',
+    '获奖者': 'Awarded to',
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from peewee import JOIN
+
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector
 from branchtui.domain.parse import clean_text, parse_choice, parse_int
@@ -57,4 +59,10 @@ def save_honour(data: Mapping[str, Any]) -> Honour:
 
 
 def honours(limit: int = 100) -> list[Honour]:
-    return list(Honour.select().order_by(Honour.year.desc(), Honour.id).limit(limit))
+    return list(Honour.select(Honour, Branch).join(Branch, JOIN.LEFT_OUTER)
+                .order_by(Honour.year.desc(), Honour.id).limit(limit))
+
+
+def appraisals(limit: int = 200) -> list[Appraisal]:
+    return list(Appraisal.select(Appraisal, Branch).join(Branch)
+                .order_by(Appraisal.year.desc(), Branch.id).limit(limit))

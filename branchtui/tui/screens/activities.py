@@ -21,6 +21,7 @@ class ActivitiesScreen(DataScreen):
         Binding("ctrl+t", "targets", _("目标进度"), id="activities.targets"),
         Binding("f9", "campaign", _("先进性教育"), id="activities.campaign"),
         Binding("f10", "registers", _("基本情况底册"), id="activities.registers"),
+        Binding("f8", "honours", _("荣誉与考核"), id="activities.honours"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -104,3 +105,8 @@ class ActivitiesScreen(DataScreen):
         from branchtui.tui.screens.registers import RegistersScreen
 
         self.app.push_screen(RegistersScreen())
+
+    def action_honours(self) -> None:
+        from branchtui.tui.screens.honours import HonoursScreen
+
+        self.app.push_screen(HonoursScreen())
