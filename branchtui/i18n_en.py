@@ -968,4 +968,5 @@ CATALOG: dict[str, str] = {
     '荣誉': 'Honours',
     '荣誉与考核': 'Honours',
     '获奖者': 'Awarded to',
+    "更多党员": "More members",
 }

@@ -23,6 +23,7 @@ class BranchesScreen(DataScreen):
         Binding("ctrl+o", "edit", _("编辑"), id="branches.edit"),
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),
+        Binding("f8", "more_members", _("更多党员"), id="branches.more", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -81,19 +82,39 @@ class BranchesScreen(DataScreen):
             for b in branch_rows:
                 branches.add_row(b.name, b.community, b.secretary or _("（未设）"), str(b.members),
                                  key=str(b.id))
-            members = self.query_one("#members", DataTable)
-            members.clear()
-            for m in member_rows:
-                kind = _("预备") if m.probationary(today) else _("正式")
-                if m.status != "正常":
-                    kind = _(m.status)
-                members.add_row(m.name, _(m.gender), m.branch_name, kind, m.join_date.isoformat(),
-                                m.id_masked, key=str(m.id))
-        more = "+" if len(member_rows) >= PAGE else ""
+            self.query_one("#members", DataTable).clear()
+            self._add_members(member_rows)
         self.query_one("#branches-title", Static).update(
             _("支部（{n}）").format(n=len(branch_rows)))
+
+    def _add_members(self, rows) -> None:
+        """One page more of the members list: the list is paged in SQL, a district has 20,000."""
+        today = self.app.today
+        members = self.query_one("#members", DataTable)
+        for m in rows:
+            kind = _("预备") if m.probationary(today) else _("正式")
+            if m.status != "正常":
+                kind = _(m.status)
+            members.add_row(m.name, _(m.gender), m.branch_name, kind, m.join_date.isoformat(),
+                            m.id_masked, key=str(m.id))
+        self._more = len(rows) >= PAGE
         self.query_one("#members-title", Static).update(
-            _("党员（{n}{more}）· Enter 编辑").format(n=len(member_rows), more=more))
+            _("党员（{n}{more}）· Enter 编辑").format(n=members.row_count, more="+" if self._more else ""))
+
+    def action_more_members(self) -> None:
+        if not getattr(self, "_more", False):
+            return
+        from branchtui.domain.members import search_members
+
+        self._more = False  # one page at a time
+        query, offset = self.query_one("#search", Input).value, self.query_one("#members", DataTable).row_count
+        run_db(self, lambda: search_members(query, limit=PAGE, offset=offset), self._add_members,
+               group="members-page")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Scrolling past the last row fetches the next page.
+        if event.data_table.id == "members" and event.cursor_row >= event.data_table.row_count - 1:
+            self.action_more_members()
 
     # --- selection ----------------------------------------------------------
     def _selected(self, table_id: str) -> int | None:
