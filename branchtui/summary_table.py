@@ -44,5 +44,5 @@ def print_summary(summary: TownSummary) -> None:
             r=loans.reemployed, b=loans.businesses_this_year, j=loans.jobs_created))
     figures.add_row(_("今年活动"), _("{n} 次").format(n=summary.activities_this_year))
     if summary.behind:
-        figures.add_row(_("进度落后"), "、".join(f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
+        figures.add_row(_("进度落后"), _("、").join(f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
     console.print(figures)

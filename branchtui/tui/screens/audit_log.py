@@ -24,8 +24,8 @@ def change_text(before: str | None, after: str | None) -> str:
     old = json.loads(before) if before else {}
     new = json.loads(after) if after else {}
     if not old:
-        return "、".join(f"{k}={v}" for k, v in new.items() if v not in (None, "", 0) and k != "id")[:200]
-    return "；".join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))[:200]
+        return _("、").join(f"{k}={v}" for k, v in new.items() if v not in (None, "", 0) and k != "id")[:200]
+    return _("；").join(f"{k}: {old.get(k)} → {new.get(k)}" for k in new if old.get(k) != new.get(k))[:200]
 
 
 class AuditScreen(DataScreen):

@@ -75,7 +75,6 @@ class BranchesScreen(DataScreen):
 
     def show_results(self, results) -> None:
         branch_rows, member_rows = results
-        today = self.app.today
         with self.app.batch_update():
             branches = self.query_one("#branches", DataTable)
             branches.clear()

@@ -59,7 +59,7 @@ class HonoursScreen(DataScreen):
             table = self.query_one("#honours", DataTable)
             table.clear()
             for h in honour_rows:
-                who = "、".join(x for x in (h.person, h.branch.name if h.branch_id else "") if x)
+                who = _("、").join(x for x in (h.person, h.branch.name if h.branch_id else "") if x)
                 table.add_row(str(h.year), h.name, _(h.level), who, key=str(h.id))
 
     def action_new_appraisal(self) -> None:

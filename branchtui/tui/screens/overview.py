@@ -110,14 +110,14 @@ class OverviewScreen(DataScreen):
         no_room = [b.name for b in summary.branches if not b.room]
         notes = []
         if summary.behind:
-            notes.append("[yellow]" + _("目标进度落后：") + "[/]" + "、".join(
+            notes.append("[yellow]" + _("目标进度落后：") + "[/]" + _("、").join(
                 f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
         if short:
-            notes.append("[red]" + _("未达标：") + "[/]" + first_few(short, "；"))
+            notes.append("[red]" + _("未达标：") + "[/]" + first_few(short, _("；")))
         if no_room:
-            notes.append("[red]" + _("无活动室：") + "[/]" + first_few(no_room, "、"))
+            notes.append("[red]" + _("无活动室：") + "[/]" + first_few(no_room, _("、")))
         if odd:
-            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + first_few(odd, "；"))
+            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + first_few(odd, _("；")))
         self.query_one("#missing", Static).update(
             "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]")
         table = self.query_one("#branch-table", DataTable)

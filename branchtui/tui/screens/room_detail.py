@@ -76,7 +76,7 @@ class RoomDetailScreen(DataScreen):
         room, branch, compliance, pieces, inspections, rules = loaded
         self.sub_title = f"{branch} · {room.name}"
         equipment_cost = sum((p.cost for p in pieces), start=Decimal(0))
-        tags = "、".join(t for t in room.tags.split(",") if t)
+        tags = _("、").join(t for t in room.tags.split(",") if t)
         lines = [
             f"[b]{room.name}[/b]  {branch}  {room.address}  "
             + (f"{room.area_m2}㎡  " if room.area_m2 else "")
@@ -92,12 +92,12 @@ class RoomDetailScreen(DataScreen):
         elif compliance.last_inspected is None:
             lines.append(_("尚未检查"))
         else:
-            status = _("达标") if compliance.meets else _("缺：{items}").format(items="、".join(compliance.missing))
+            status = _("达标") if compliance.meets else _("缺：{items}").format(items=_("、").join(compliance.missing))
             lines.append(_("最近检查 {date}：{status}").format(date=compliance.last_inspected.isoformat(),
                                                               status=status))
             if compliance.disagreements:
                 lines[-1] += "  [yellow]" + _("与台账不符：{items}").format(
-                    items="、".join(compliance.disagreements)) + "[/]"
+                    items=_("、").join(compliance.disagreements)) + "[/]"
         self.query_one("#room-info", Static).update("\n".join(lines))
         with self.app.batch_update():
             table = self.query_one("#ledger", DataTable)
@@ -110,7 +110,7 @@ class RoomDetailScreen(DataScreen):
             table.clear()
             for i in inspections:
                 table.add_row(i.date.isoformat(), i.inspector, i.standard, f"{i.passed}/{i.total}",
-                              "、".join(i.failed_items) or "—", key=str(i.id))
+                              _("、").join(i.failed_items) or "—", key=str(i.id))
             table = self.query_one("#rules", DataTable)
             table.clear()
             for r in rules:

@@ -122,7 +122,7 @@ class RoomsScreen(DataScreen):
         short = [f"{r.branch}：{'、'.join(c.item for c in r.cells if not self.pending[(r.room_id, c.item_id)])}"
                  for r in self.rooms if not self._meets(r)]
         self.query_one("#short-list", Static).update(
-            (_("未达标：") + "；".join(short)) if short else _("全部活动室达标"))
+            (_("未达标：") + _("；").join(short)) if short else _("全部活动室达标"))
 
     def _meets(self, room) -> bool:
         return all(self.pending[(room.room_id, c.item_id)] for c in room.cells)
