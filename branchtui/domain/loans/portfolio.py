@@ -55,12 +55,17 @@ def _payments_by_loan(loan_ids) -> dict[int, list[Payment]]:
     return out
 
 
+def _book():
+    """Loans with their borrower's and branch's names, for rows and figures alike."""
+    return (Loan.select(Loan, Borrower.name.alias("borrower_name"), Branch.name.alias("branch_name"))
+            .join(Borrower, on=(Loan.borrower == Borrower.id))
+            .switch(Loan).join(Branch, JOIN.LEFT_OUTER, on=(Loan.branch == Branch.id)))
+
+
 def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, bucket: str | None = None,
               branch_id: int | None = None, year: int | None = None) -> list[LoanRow]:
     """Every loan with its arrears on ``as_of``, the most overdue first."""
-    select = (Loan.select(Loan, Borrower.name.alias("borrower_name"), Branch.name.alias("branch_name"))
-              .join(Borrower, on=(Loan.borrower == Borrower.id))
-              .switch(Loan).join(Branch, JOIN.LEFT_OUTER, on=(Loan.branch == Branch.id)))
+    select = _book()
     condition = name_condition(Borrower, query, Loan.business)
     if condition is not None:
         select = select.where(condition)
@@ -132,10 +137,7 @@ def _subsidy_percent(policies, day: dt.date) -> int:
 
 
 def loan_figures(as_of: dt.date) -> LoanFigures:
-    loans = list(Loan.select(Loan, Borrower.name.alias("borrower_name"), Branch.name.alias("branch_name"))
-                 .join(Borrower, on=(Loan.borrower == Borrower.id))
-                 .switch(Loan).join(Branch, JOIN.LEFT_OUTER, on=(Loan.branch == Branch.id))
-                 .where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
+    loans = list(_book().where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
     payments = _payments_by_loan({loan.id for loan in loans})
     schedules = {loan.id: loan_schedule(loan) for loan in loans}  # once, for arrears and subsidy both
     rows = _rows(loans, payments, as_of, schedules=schedules)

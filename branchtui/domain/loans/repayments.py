@@ -75,8 +75,9 @@ def record_repayment(loan_id: int, data: Mapping[str, Any], *, today: dt.date | 
 
 
 def _settle_if_paid(loan: Loan, day: dt.date) -> None:
-    state = arrears(loan_schedule(loan), payments_of(loan.id), day)
-    owed_interest = sum((i.interest for i in loan_schedule(loan)), ZERO) - state.paid_interest
+    schedule = loan_schedule(loan)
+    state = arrears(schedule, payments_of(loan.id), day)
+    owed_interest = sum((i.interest for i in schedule), ZERO) - state.paid_interest
     if state.outstanding_principal == 0 and owed_interest <= 0 and loan.state in (ACTIVE, EXTENDED):
         change_state(loan, SETTLED, day, note=_("本息还清"))
 

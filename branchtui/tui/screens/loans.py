@@ -86,12 +86,15 @@ class LoansScreen(DataScreen):
                 "bucket": value("bucket"), "year": value("year"), "branch_id": value("branch")}
 
     def reload(self) -> None:
-        from branchtui.domain.loans.portfolio import loan_figures, loan_rows
+        from branchtui.domain.loans.portfolio import loan_rows
+        from branchtui.domain.summary import town_summary
 
         filters, today = self._filters(), self.app.today
 
         def job():
-            return loan_figures(today), loan_rows(today, **filters)
+            # The totals are the overview's, remembered until the next write: the
+            # book is computed once here (for the rows), not twice.
+            return town_summary(today).loans, loan_rows(today, **filters)
 
         run_db(self, job, self.show, group="loans-load")
 
