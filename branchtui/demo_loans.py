@@ -99,9 +99,15 @@ def build_loans(today: dt.date, rng: random.Random) -> dict:
         ago = 16 + index % 4 if index in troubled else rng.randint(1, 34)
         disbursed = _months_ago(today, ago, rng)
         trade = rng.choice(TRADES)
-        loan = create_loan({"borrower": borrower.id, "amount": rng.choice((5000, 8000, 10000, 15000, 20000, 30000)),
-                            "annual_rate": RATE, "months": 24 if index in troubled else rng.choice((12, 18, 24)),
-                            "method": rng.choice(("interest-monthly", "equal-installment", "equal-principal", "bullet")),
+        amount = rng.choice((5000, 8000, 10000, 15000, 20000, 30000))
+        months = 24 if index in troubled else rng.choice((12, 18, 24))
+        method = rng.choice(("interest-monthly", "equal-installment", "equal-principal", "bullet"))
+        if index in troubled and method == "bullet":
+            # A troubled loan must have fallen due by now: a bullet loan owes
+            # nothing before maturity, so it could be neither overdue nor paid out.
+            method = "equal-installment"
+        loan = create_loan({"borrower": borrower.id, "amount": amount,
+                            "annual_rate": RATE, "months": months, "method": method,
                             "purpose": "创业", "business": trade, "applied": disbursed - dt.timedelta(days=10),
                             "approved": disbursed - dt.timedelta(days=4), "disbursed": disbursed, "sample": True},
                            today=today)
