@@ -66,6 +66,9 @@ class BranchApp(App):
 
     def __init__(self, *, today: dt.date | None = None, keymap: dict[str, str] | None = None,
                  ansi: bool = False) -> None:
+        from branchtui.tui.widgets.table_fix import install
+
+        install()
         super().__init__()
         if ansi:
             # The terminal's own 16 colours: what old terminals and PuTTY show best.

@@ -16,11 +16,28 @@ def app(demo_db):
     return BranchApp(today=TODAY, keymap={})
 
 
+def _pending_layout(app) -> bool:
+    """A DataTable measures its new rows and columns only when its message
+    queue is idle: until then a screenshot shows columns of the wrong width."""
+    from textual.widgets import DataTable
+
+    return any(table._require_update_dimensions or table._updated_cells or table._new_rows
+               for table in app.screen.query(DataTable))
+
+
 async def settle(pilot) -> None:
-    """Let database workers finish and their answers reach the screen."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+    """Let database workers finish, their answers reach the screen and every
+    table lay itself out: twice in a row quiet, so a snapshot never catches
+    the screen half-drawn."""
+    app, quiet = pilot.app, 0
+    for _ in range(200):
+        await app.workers.wait_for_complete()
         await pilot.pause()
+        busy = any(not worker.is_finished for worker in app.workers) or _pending_layout(app)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 2:
+            return
+    raise AssertionError("the screen did not settle")
 
 
 async def type_text(pilot, text: str) -> None:
