@@ -116,6 +116,8 @@ def _is_note(row: list, columns: dict[int, Column]) -> bool:
     if not any(row[i] not in (None, "") for i in columns if i < len(row)):
         return True  # nothing under any heading we import: a remark beside the table
     first = cells.text(values[0])
+    if first.replace(" ", "").startswith(("合计", "总计", "小计")):
+        return True
     name_col = next((i for i, c in columns.items() if c.key == "name"), None)
     name_empty = name_col is None or name_col >= len(row) or row[name_col] in (None, "")
     return name_empty and first.startswith(NOTE_STARTS)
@@ -245,6 +247,8 @@ class _Members(_Kind):
         if "branch" in present or self.branches.default is not None:
             branch = _take(v, errors, "branch", "所在支部", self.branches.resolve)
             data["branch"] = str(branch) if branch else ""
+        else:
+            errors["所在支部"] = _("文件中没有“所在支部”一列：请加上这一列，或用 --branch 指定支部")
         for key in ("name", "gender", "ethnicity", "education", "phone", "status", "notes"):
             if key in present:
                 data[key] = cells.text(v.get(key))
@@ -386,18 +390,19 @@ class _Equipment(_Kind):
         data = {}
         room = None
         room_name = cells.text(v.get("room"))
-        if room_name:
-            room = self.rooms.get(room_name)
-            if room is None:
-                close = difflib.get_close_matches(room_name, list(self.rooms), n=1, cutoff=0.5)
-                errors.setdefault("活动室", _("活动室“{name}”不存在").format(name=room_name)
-                                  + (_("，是否是“{hint}”？").format(hint=close[0]) if close else ""))
-        else:
+        if "branch" in present and cells.text(v.get("branch")) or not room_name:
+            # A branch has one room: its name is the surer key (room names repeat).
             branch = _take(v, errors, "branch", "所在支部", self.branches.resolve)
             if branch is not None:
                 room = self.room_of_branch.get(branch)
                 if room is None:
                     errors.setdefault("所在支部", _("该支部还没有登记活动室"))
+        else:
+            room = self.rooms.get(room_name)
+            if room is None:
+                close = difflib.get_close_matches(room_name, list(self.rooms), n=1, cutoff=0.5)
+                errors.setdefault("活动室", _("活动室“{name}”不存在").format(name=room_name)
+                                  + (_("，是否是“{hint}”？").format(hint=close[0]) if close else ""))
         data["room"] = str(room) if room else ""
         item_name = cells.text(v.get("item"))
         if item_name:
