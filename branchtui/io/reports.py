@@ -162,12 +162,14 @@ def targets_tables(as_of: dt.date) -> list[Table]:
                            line.counted / line.expected if line.expected else None))
     expected = sum(r[2] for r in rows)
     counted = sum(r[3] for r in rows)
+    shares = [d[5] / d[3] for d in detail if d[3]]
+    mean = sum(shares) / len(shares) if shares else None  # as each branch's: every target weighs the same
     title = _("“122”工程目标完成情况（{y}年）").format(y=year)
     summary = Table(_("分支部"), title, [
         Col(_("序号"), "int"), Col(_("支部")), Col(_("目标数"), "int"), Col(_("完成数（计入）"), "int"),
-        Col(_("完成率"), "percent"), Col(_("情况"))], rows,
-        _notes(_("截至 {d}").format(d=as_of.isoformat())),
-        (_("合计"), None, expected, counted, counted / expected if expected else None, None))
+        Col(_("完成率（各项平均）"), "percent"), Col(_("情况"))], rows,
+        _notes(_("截至 {d}").format(d=as_of.isoformat()), _("完成率为各项目标完成比例的平均，超额不抵补")),
+        (_("合计"), None, expected, counted, mean, None))
     lines = Table(_("分项目"), _("“122”工程目标分项完成情况（{y}年）").format(y=year), [
         Col(_("序号"), "int"), Col(_("支部")), Col(_("目标项目")), Col(_("目标数"), "int"), Col(_("实际完成"), "int"),
         Col(_("计入数"), "int"), Col(_("完成率"), "percent")], detail,

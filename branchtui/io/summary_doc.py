@@ -96,11 +96,13 @@ def _paragraph(doc, text: str, *, size: float = 14, bold: bool = False, font: st
     return p
 
 
-def _table(doc, headers: list[str], rows: list[list]) -> None:
+def _table(doc, headers: list[str], rows: list[list], widths_cm: list[float]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, headers):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
@@ -111,8 +113,14 @@ def _table(doc, headers: list[str], rows: list[list]) -> None:
         for cell, value in zip(cells, row):
             run = cell.paragraphs[0].add_run(str(value))
             _font(run, TITLE_FONT, 10.5)
-            if not isinstance(value, str) or value.replace(".", "").replace("%", "").isdigit():
+            if not isinstance(value, str) or value.replace(".", "").replace("/", "").isdigit():
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(table.columns, widths_cm):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
 
 
 def write_summary(path: str | Path, as_of: dt.date) -> Path:
@@ -134,12 +142,14 @@ def write_summary(path: str | Path, as_of: dt.date) -> Path:
         _paragraph(doc, heading, size=16, bold=True, font="黑体")
         _paragraph(doc, text)
     _paragraph(doc, _("附表1  各支部基本情况"), size=14, bold=True, indent=False)
-    _table(doc, [_("支部"), _("书记"), _("党员"), _("正式"), _("预备"), _("活动室"), _("三个一"), _("目标完成")],
-           [[b.name, b.secretary, b.members, b.full, b.probationary, b.room or _("无"),
+    _table(doc, [_("支部"), _("书记"), _("党员"), _("正式"), _("预备"), _("活动室"), _("“{s}”").format(s=s.standard),
+                 _("122目标完成")],
+           [[b.name, b.secretary, b.members, b.full, b.probationary, _("有") if b.room else _("无"),
              _("达标") if b.room_meets else _("未达标"),
              f"{b.target_counted}/{b.target_expected}" if b.target_expected else "—"] for b in s.branches]
            + [[_("合计"), "", s.members, s.full, s.probationary, s.rooms, s.rooms_meeting_standard,
-               f"{sum(b.target_counted for b in s.branches)}/{sum(b.target_expected for b in s.branches)}"]])
+               f"{sum(b.target_counted for b in s.branches)}/{sum(b.target_expected for b in s.branches)}"]],
+           [2.8, 1.8, 1.4, 1.4, 1.4, 1.6, 2.0, 2.6])
     if s.loans is not None:
         loans = s.loans
         _paragraph(doc, "", indent=False)
@@ -152,7 +162,7 @@ def write_summary(path: str | Path, as_of: dt.date) -> Path:
             [_("今年应享贴息（万元）"), wan(loans.subsidy_this_year)],
             [_("累计安置再就业（人）"), loans.reemployed],
             [_("今年扶持“两户”（户）"), loans.businesses_this_year],
-        ])
+        ], [9.0, 6.0])
     _paragraph(doc, "", indent=False)
     right = _paragraph(doc, s.committee, indent=False)
     from docx.enum.text import WD_ALIGN_PARAGRAPH

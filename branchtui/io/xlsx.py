@@ -75,6 +75,7 @@ def write_workbook(path: str | Path, tables: Sequence[Table], *, made_on: dt.dat
         "total": book.add_format({**font, "border": 1, "bold": True}),
         "total_money": book.add_format({**font, "border": 1, "bold": True, "num_format": MONEY_FORMAT}),
         "total_int": book.add_format({**font, "border": 1, "bold": True, "num_format": "0"}),
+        "total_percent": book.add_format({**font, "border": 1, "bold": True, "num_format": "0.0%"}),
     }
     for table in tables:
         _write_sheet(book, f, table, made_on)
@@ -106,7 +107,7 @@ def _write_sheet(book, f, table: Table, made_on: dt.date) -> None:
     if table.totals is not None:
         r += 1
         for c, (column, value) in enumerate(zip(columns, table.totals)):
-            kind = {"money": "total_money", "int": "total_int"}.get(column.kind, "total")
+            kind = {"money": "total_money", "int": "total_int", "percent": "total_percent"}.get(column.kind, "total")
             if value is None:
                 sheet.write_blank(r, c, None, f["total"])
             elif isinstance(value, str):
