@@ -31,7 +31,7 @@ def add_parsers(sub, common, date_arg) -> None:
     exp.add_argument("--branch", help=_("只导出这个支部"))
     exp.add_argument("--as-of", type=date_arg, help=_("截至日期（默认今天）"))
     rep = sub.add_parser("report", parents=[common], help=_("上报报表：{kinds}").format(
-        kinds=_("、").join(f"{k} {v}" for k, v in REPORTS.items())))
+        kinds=_("、").join(f"{k} {_(v)}" for k, v in REPORTS.items())))
     rep.add_argument("report_kind", metavar="KIND", help=" | ".join(REPORTS))
     rep.add_argument("--to", required=True, metavar="FILE", help=_(".xlsx；summary 为 .docx"))
     rep.add_argument("--as-of", type=date_arg, help=_("截至日期（默认今天）"))

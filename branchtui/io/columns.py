@@ -77,7 +77,10 @@ LOANS = (
 )
 
 KINDS = {"members": MEMBERS, "borrowers": BORROWERS, "equipment": EQUIPMENT, "loans": LOANS}
-KIND_NAMES = {"members": "党员", "borrowers": "借款人", "equipment": "设备", "loans": "贷款"}
+
+# A row starting with these, under a table, is a remark or a total, not a record.
+NOTE_STARTS = ("注", "说明", "填表", "制表", "审核", "合计", "备注：", "备注:", "负责人")
+TOTALS = ("合计", "总计", "小计")
 
 # Columns every ledger has that carry nothing to import.
 IGNORED = {"序号", "编号序号", "no", "no.", "年龄", "党龄", "合计"}

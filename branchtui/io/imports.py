@@ -20,12 +20,11 @@ from branchtui.domain import access, audit
 from branchtui.domain.errors import DomainError, ValidationError
 from branchtui.i18n import _
 from branchtui.io import cells
-from branchtui.io.columns import IGNORED, KIND_NAMES, KINDS, Column, find, lookup, normalise
+from branchtui.io.columns import IGNORED, KINDS, NOTE_STARTS, TOTALS, Column, find, lookup, normalise
 from branchtui.io.read import ImportFileError, read_sheets
 
 NEW, UPDATE, SAME, ERROR = "新增", "更新", "不变", "错误"
 HEADER_SCAN_ROWS = 30
-NOTE_STARTS = ("注", "说明", "填表", "制表", "审核", "合计", "备注：", "备注:", "负责人")
 
 
 @dataclass
@@ -116,7 +115,7 @@ def _is_note(row: list, columns: dict[int, Column]) -> bool:
     if not any(row[i] not in (None, "") for i in columns if i < len(row)):
         return True  # nothing under any heading we import: a remark beside the table
     first = cells.text(values[0])
-    if first.replace(" ", "").startswith(("合计", "总计", "小计")):
+    if first.replace(" ", "").startswith(TOTALS):
         return True
     name_col = next((i for i, c in columns.items() if c.key == "name"), None)
     name_empty = name_col is None or name_col >= len(row) or row[name_col] in (None, "")

@@ -98,19 +98,17 @@ def borrowers_table(*, query: str = "", branch_id: int | None = None, as_of: dt.
     return Table(_("借款人名单"), _("借款人名单"), columns, rows, notes)
 
 
-BUCKET_NAMES = {"current": "正常", "1-30": "逾期1-30天", "31-90": "逾期31-90天", "91-180": "逾期91-180天",
-                "180+": "逾期180天以上"}
-
-
 def loans_table(*, as_of: dt.date | None = None, query: str = "", state: str | None = None,
-                bucket: str | None = None, branch_id: int | None = None, overdue_only: bool = False,
+                bucket: str | None = None, branch_id: int | None = None, year: int | None = None,
+                overdue_only: bool = False,
                 title: str = "小额担保贷款台账") -> Table:
     from decimal import Decimal
 
+    from branchtui.domain.loans.arrears import BUCKET_NAMES
     from branchtui.domain.loans.portfolio import loan_rows
 
     as_of = as_of or dt.date.today()
-    rows = loan_rows(as_of, query=query, state=state, bucket=bucket, branch_id=branch_id)
+    rows = loan_rows(as_of, query=query, state=state, bucket=bucket, branch_id=branch_id, year=year)
     if overdue_only:
         rows = [r for r in rows if r.days_past_due > 0]
     out = [(n, r.borrower, r.branch, r.business, r.amount, r.disbursed, _(r.state), r.outstanding,
@@ -119,13 +117,15 @@ def loans_table(*, as_of: dt.date | None = None, query: str = "", state: str | N
     columns = [Col(_("序号"), "int"), Col(_("借款人")), Col(_("所在支部")), Col(_("经营项目")),
                Col(_("贷款金额（元）"), "money"), Col(_("发放日期"), "date"), Col(_("状态")),
                Col(_("贷款余额（元）"), "money"), Col(_("逾期本息（元）"), "money"), Col(_("逾期天数"), "int"),
-               Col(_("五级分类"))]
+               Col(_("账龄"))]
     zero = Decimal("0.00")
     totals = (_("合计"), None, None, _("{n} 笔").format(n=len(out)), sum((r.amount for r in rows), zero), None,
               None, sum((r.outstanding for r in rows), zero), sum((r.overdue for r in rows), zero), None, None)
     notes = _notes(_("支部：{b}").format(b=_branch_name(branch_id)) if branch_id else "",
                    _("查找：{q}").format(q=query) if query.strip() else "",
                    _("状态：{s}").format(s=_(state)) if state else "",
+                   _("账龄：{b}").format(b=_(BUCKET_NAMES.get(bucket, bucket))) if bucket else "",
+                   _("{y}年发放").format(y=year) if year else "",
                    _("截至 {d}").format(d=as_of.isoformat()))
     return Table(_(title), _(title), columns, out, notes, totals)
 
@@ -144,7 +144,7 @@ def branches_table(*, query: str = "", as_of: dt.date | None = None, **_filters)
 def export_list(kind: str, path: str | Path, *, query: str = "", branch: str | None = None,
                 as_of: dt.date | None = None, **filters) -> Path:
     """The list ``kind`` with the filters it shows on screen, written to ``path``."""
-    branch_id = _branch_id(branch) if isinstance(branch, str) else branch
+    branch_id = filters.pop("branch_id", None) or (_branch_id(branch) if isinstance(branch, str) else branch)
     if kind == "members":
         tables = [members_table(query=query, branch_id=branch_id, as_of=as_of)]
     elif kind == "borrowers":
