@@ -24,6 +24,7 @@ class BranchesScreen(DataScreen):
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
         # priority: a focused search box would take Ctrl+E as "end of line"
         Binding("ctrl+e", "export", _("导出"), id="branches.export", priority=True),
+        Binding("f10", "import", _("导入"), id="branches.import"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),
         Binding("f8", "more_members", _("更多党员"), id="branches.more", show=False),
     ]
@@ -181,6 +182,11 @@ class BranchesScreen(DataScreen):
             export_from(self, "branches", "支部一览", query=query)
         else:
             export_from(self, "members", "党员名单", query=query)
+
+    def action_import(self) -> None:
+        from branchtui.tui.screens.import_preview import ImportPreviewScreen
+
+        self.app.push_screen(ImportPreviewScreen("members"))
 
     def _edit_member(self, member_id: int) -> None:
         from branchtui.tui.forms.member_form import MemberForm
