@@ -210,4 +210,8 @@ CATALOG = {
     "；错误行已写入 {path}": "; bad rows written to {path}",
     "变化：{fields}": "Changed: {fields}",
     "行": "Row",
+    "发放日期不能为空：期初贷款须已发放": "Disbursement date is required: an opening balance is a disbursed loan",
+    "已还本金超过贷款金额": "Principal repaid exceeds the loan",
+    "已还利息超过全部应付利息": "Interest repaid exceeds all the interest due",
+    "期初已还": "Repaid before import",
 }

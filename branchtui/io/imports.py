@@ -543,10 +543,14 @@ def apply_import(plan: Plan, *, skip_bad: bool = False, today: dt.date | None = 
     (unless ``skip_bad``: then the bad rows go to FILE.errors.xlsx)."""
     if plan.bad and not skip_bad:
         raise ImportRefused(plan)
+    today = today or dt.date.today()
     if plan.kind == "loans":
-        from branchtui.io.loan_import import write_loans as write_rows
+        from branchtui.io.loan_import import write_loans
+
+        def write_rows(rows, tick):
+            write_loans(rows, tick, today=today)
     else:
-        handler = HANDLERS[plan.kind](_Branches(None), today or dt.date.today())
+        handler = HANDLERS[plan.kind](_Branches(None), today)
 
         def write_rows(rows, tick):
             for row in rows:

@@ -292,3 +292,36 @@ def test_cli_import_dry_run_and_refusal(demo_db, db_path, tmp_path, capsys):
     assert "不变 0" in capsys.readouterr().out
     assert main(["--db", str(db_path), "import", "members", str(path)]) == 0
     assert "新增 0，更新 0，不变 3" in capsys.readouterr().out
+
+
+def test_loans_come_in_as_opening_balances(demo_db, tmp_path):
+    from branchtui.domain.loans.portfolio import loan_rows
+    from branchtui.io.imports import ERROR, NEW, SAME, apply_import, plan_import
+    from branchtui.store.models import Borrower, Loan
+
+    born = dt.date(1968, 5, 5)
+    path = _csv(tmp_path / "loans.csv", [
+        ["小额担保贷款台账"],
+        ["借款人", "身份证号码", "所在支部", "经营项目", "贷款金额", "年利率", "期限", "还款方式", "发放日期", "已还本金",
+         "已还利息"],
+        ["新借甲", _id(born, 71), "居民一支部", "洗车点", "3,000", "5.31", "12", "等额本息", "2026.1.15", "1500",
+         "60"],
+        ["新借乙", _id(born, 81), "居民一支部", "养鸡场", "3000", "5.31", "12", "等额本息", "2026-01-15", "4000", ""],
+        ["新借丙", _id(born, 91), "居民一支部", "小卖部", "3000", "5.31", "12", "等额本息", "", "", ""],
+    ])
+    today = dt.date(2026, 11, 27)
+    plan = plan_import("loans", path, today=today)
+    assert [r.status for r in plan.rows] == [NEW, ERROR, ERROR], [r.reason for r in plan.rows]
+    assert "已还本金超过贷款金额" in plan.rows[1].reason
+    assert "发放日期不能为空" in plan.rows[2].reason
+    apply_import(plan, skip_bad=True, today=today)
+    borrower = Borrower.get(Borrower.id_number == _id(born, 71))
+    loan = Loan.get(Loan.borrower == borrower.id)
+    assert (loan.amount, loan.disbursed, loan.state) == (__import__("decimal").Decimal("3000.00"),
+                                                         dt.date(2026, 1, 15), "还款中")
+    (opening,) = list(loan.repayments)
+    assert (opening.date, opening.principal, opening.note) == (dt.date(2026, 11, 15), 1500, "期初已还")
+    row = next(r for r in loan_rows(today) if r.id == loan.id)
+    assert row.outstanding == 1500
+    again = plan_import("loans", path, today=today)
+    assert again.rows[0].status == SAME

@@ -14,7 +14,7 @@ from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.widgets.inputs import QuietInput
 
-KINDS = (("members", "党员"), ("borrowers", "借款人"), ("equipment", "设备"))
+KINDS = (("members", "党员"), ("borrowers", "借款人"), ("equipment", "设备"), ("loans", "贷款"))
 STYLES = {"新增": "green", "更新": "yellow", "不变": "dim", "错误": "bold red"}
 SHOWN = 2000  # rows in the table; the counts above it cover the whole file
 
