@@ -325,3 +325,21 @@ def test_loans_come_in_as_opening_balances(demo_db, tmp_path):
     assert row.outstanding == 1500
     again = plan_import("loans", path, today=today)
     assert again.rows[0].status == SAME
+
+
+def test_a_branch_merged_over_its_members_rows(demo_db, tmp_path):
+    import xlsxwriter
+
+    from branchtui.io.imports import NEW, plan_import
+
+    path = tmp_path / "merged.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["所在支部", "姓名", "身份证号码", "入党时间"])
+    ws.merge_range(1, 0, 3, 0, "居民五支部")
+    for r, (name, seq) in enumerate((("甲一", 1), ("甲二", 2), ("甲三", 3)), start=1):
+        ws.write_row(r, 1, [name, _id(dt.date(1980, 5, 5), seq), "2005-07-01"])
+    book.close()
+    plan = plan_import("members", path)
+    assert [r.status for r in plan.rows] == [NEW] * 3, [r.reason for r in plan.rows]
+    assert {r.data["branch"] for r in plan.rows} == {plan.rows[0].data["branch"]}
