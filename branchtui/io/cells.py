@@ -36,6 +36,16 @@ def text(value) -> str:
     return folded.strip()
 
 
+_PADDED_NAME = re.compile(r"^[\u3400-\u9fff](?:\s*[\u3400-\u9fff])+$")
+
+
+def name(value) -> str:
+    """A Chinese name padded to line up in a printed roster (李　娟, 王 小 明) is
+    the name without the padding; a foreign name keeps its spaces."""
+    cleaned = text(value)
+    return re.sub(r"\s+", "", cleaned) if _PADDED_NAME.match(cleaned) else cleaned
+
+
 def id_number(value, label: str = "身份证号码") -> str:
     """The ID number as typed, or the message that Excel already lost its last digits."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -248,7 +248,9 @@ class _Members(_Kind):
             data["branch"] = str(branch) if branch else ""
         else:
             errors["所在支部"] = _("文件中没有“所在支部”一列：请加上这一列，或用 --branch 指定支部")
-        for key in ("name", "gender", "ethnicity", "education", "phone", "status", "notes"):
+        if "name" in present:
+            data["name"] = cells.name(v.get("name"))
+        for key in ("gender", "ethnicity", "education", "phone", "status", "notes"):
             if key in present:
                 data[key] = cells.text(v.get(key))
         for key, label in (("birth_date", "出生日期"), ("join_date", "入党时间"), ("full_date", "转正时间")):
@@ -325,7 +327,9 @@ class _Borrowers(_Kind):
         if "branch" in present or self.branches.default is not None:
             branch = _take(v, errors, "branch", "所在支部", self.branches.resolve, required=False)
             data["branch"] = str(branch) if branch else ""
-        for key in ("name", "phone", "address", "status", "certificate_no", "notes"):
+        if "name" in present:
+            data["name"] = cells.name(v.get("name"))
+        for key in ("phone", "address", "status", "certificate_no", "notes"):
             if key in present:
                 data[key] = cells.text(v.get(key))
         return data, None

@@ -48,7 +48,7 @@ def plan_loans(path, *, branch=None, today=None, progress=None) -> Plan:
         errors = row.errors
         number = _take(v, errors, "id_number", "身份证号码", cells.id_number)
         branch_id = _take(v, errors, "branch", "所在支部", branches.resolve, required=False)
-        person = {"name": cells.text(v.get("name")), "id_number": number or "", "phone": cells.text(v.get("phone")),
+        person = {"name": cells.name(v.get("name")), "id_number": number or "", "phone": cells.text(v.get("phone")),
                   "branch": str(branch_id or "")}
         borrower = Borrower.get_or_none(Borrower.id_number == number) if number else None
         if borrower is None and number:
