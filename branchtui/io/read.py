@@ -48,12 +48,9 @@ def read_sheets(path: str | Path) -> list[tuple[str, list[list]]]:
         sheets = []
         for index, name in enumerate(book.sheet_names):
             sheet = book.get_sheet_by_index(index)
+            # skip_empty_area=False: rows from A1, so that row numbers are the file's
             rows = sheet.to_python(skip_empty_area=False)
-            # A sheet whose data starts below or right of A1 is given back
-            # from its first used cell: put the rows where the file has them.
-            top, left = sheet.start or (0, 0)
-            rows = [[None] * left + [None if c == "" else c for c in row] for row in rows]
-            sheets.append((name, [[] for _ in range(top)] + rows))
+            sheets.append((name, [[None if c == "" else c for c in row] for row in rows]))
         return sheets
     except Exception as exc:  # calamine raises its own errors and zip/xml ones
         if type(exc).__name__ == "PasswordError":

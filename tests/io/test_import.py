@@ -346,3 +346,19 @@ def test_a_branch_merged_over_its_members_rows(demo_db, tmp_path):
     plan = plan_import("members", path)
     assert [r.status for r in plan.rows] == [NEW] * 3, [r.reason for r in plan.rows]
     assert {r.data["branch"] for r in plan.rows} == {plan.rows[0].data["branch"]}
+
+
+def test_a_table_that_starts_at_c5_keeps_the_files_row_numbers(demo_db, tmp_path):
+    import xlsxwriter
+
+    from branchtui.io.imports import plan_import
+
+    path = tmp_path / "offset.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(4, 2, ["姓名", "身份证号码", "入党时间", "所在支部"])
+    ws.write_row(5, 2, ["丁一", "12345", "2005-07-01", "居民一支部"])
+    book.close()
+    plan = plan_import("members", path)
+    assert plan.header_line == 5 and plan.rows[0].line == 6
+    assert "18 位" in plan.rows[0].reason
