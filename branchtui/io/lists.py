@@ -40,6 +40,17 @@ def _notes(*parts) -> list[str]:
     return [committee_name(), *(p for p in parts if p)]
 
 
+def with_committee(tables: list[Table]) -> list[Table]:
+    """镇党委党员名册: the committee's name heads the title, as on paper."""
+    from branchtui.domain.branches import committee_name
+
+    name = committee_name()
+    for table in tables:
+        if not table.title.startswith(name):
+            table.title = name + table.title
+    return tables
+
+
 def members_table(*, query: str = "", branch_id: int | None = None, as_of: dt.date | None = None,
                   roster: bool = False, title: str = "党员名单") -> Table:
     """Members matching the list's filters; ``roster``: those in good standing who had joined by as_of."""
@@ -161,4 +172,4 @@ def export_list(kind: str, path: str | Path, *, query: str = "", branch: str | N
         from branchtui.domain.errors import ValidationError
 
         raise ValidationError("list", _("没有名为“{kind}”的列表").format(kind=kind))
-    return write_workbook(path, tables)
+    return write_workbook(path, with_committee(tables))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from branchtui.domain.errors import ValidationError
 from branchtui.i18n import _
-from branchtui.io.lists import _notes, loans_table, members_table
+from branchtui.io.lists import _notes, loans_table, members_table, with_committee
 from branchtui.io.xlsx import Col, Table, write_workbook
 
 ZERO = Decimal("0.00")
@@ -205,4 +205,4 @@ def write_report(kind: str, path: str | Path, *, as_of: dt.date | None = None,
         tables = subsidy_tables(quarter, as_of)
     else:
         tables = targets_tables(as_of)
-    return write_workbook(path, tables)
+    return write_workbook(path, with_committee(tables))

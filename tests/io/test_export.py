@@ -28,7 +28,7 @@ def test_members_export_has_every_row_with_print_setup(demo_db, tmp_path):
 
     path = export_list("members", tmp_path / "m.xlsx")
     rows = _rows(path)
-    assert rows[0][0] == "党员名单"
+    assert rows[0][0] == "镇党委党员名单"  # the committee heads the title
     assert "截至" in rows[1][0] and "共 74 人" in rows[1][0]
     assert rows[2][0].startswith("制表日期：")
     data = [r for r in rows[4:] if r[0]]

@@ -97,7 +97,7 @@ def test_reports_opened_by_calc_and_writer_carry_the_summary_figures(demo_db, tm
     out = tmp_path / "out"
 
     roster = _sheet_csv(out / "roster.csv")
-    assert roster[0][0] == "党员名册" and roster[3][:3] == ["序号", "所在支部", "姓名"]
+    assert roster[0][0] == f"{figures['committee']}党员名册" and roster[3][:3] == ["序号", "所在支部", "姓名"]
     people = [r for r in roster[4:] if r[0].isdigit()]
     assert len(people) == figures["members"]["total"]
     assert sum(1 for r in people if r[10] == "预备党员") == figures["members"]["probationary"]
