@@ -58,6 +58,10 @@ def id_number(value, label: str = "身份证号码") -> str:
         raise ValidationError("id_number", _(
             "{label}显示为科学计数法（{shown}）：Excel 把它当成数字，末几位已经丢失。"
             "请把这一列设为“文本”格式，再重新输入这些号码").format(label=_(label), shown=cleaned))
+    if "*" in cleaned:
+        raise ValidationError("id_number", _(
+            "{label}是遮盖过的（{shown}）：这份文件是按只读或其他支部的权限导出的，请用含完整号码的文件导入").format(
+            label=_(label), shown=cleaned))
     return cleaned.upper()
 
 

@@ -214,4 +214,7 @@ CATALOG = {
     "已还本金超过贷款金额": "Principal repaid exceeds the loan",
     "已还利息超过全部应付利息": "Interest repaid exceeds all the interest due",
     "期初已还": "Repaid before import",
+    "{label}是遮盖过的（{shown}）：这份文件是按只读或其他支部的权限导出的，请用含完整号码的文件导入":
+        "{label} is masked ({shown}): the file was exported under a role that may not see full numbers; "
+        "import a file with the full numbers",
 }

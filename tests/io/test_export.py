@@ -73,6 +73,10 @@ def test_ids_are_masked_for_a_viewer_and_for_another_branch(demo_db, tmp_path, m
     monkeypatch.setenv("BRANCHTUI_USER", "guest")
     rows = [r for r in _rows(export_list("members", tmp_path / "v.xlsx"))[4:] if r[0]]
     assert all("*" in r[6] for r in rows)
+    from branchtui.io.imports import plan_import
+
+    plan = plan_import("members", tmp_path / "v.xlsx")
+    assert {r.status for r in plan.rows} == {"错误"} and "遮盖" in plan.rows[0].reason
     monkeypatch.setenv("BRANCHTUI_USER", "sec1")
     rows = [r for r in _rows(export_list("members", tmp_path / "s.xlsx"))[4:] if r[0]]
     assert all(("*" in r[6]) == (r[1] != "居民一支部") for r in rows)

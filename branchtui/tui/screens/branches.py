@@ -22,8 +22,11 @@ class BranchesScreen(DataScreen):
         Binding("f9", "new_branch", _("新增支部"), id="branches.new_branch"),
         Binding("ctrl+o", "edit", _("编辑"), id="branches.edit"),
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
-        # priority: a focused search box would take Ctrl+E as "end of line"
-        Binding("ctrl+e", "export", _("导出"), id="branches.export", priority=True),
+        # priority: a focused search box would take Ctrl+E as "end of line".
+        # Not in the footer: at 80 columns it pushed 退出 off, and a tmux end-to-end
+        # run lost the Enter typed into the member form while it was shown; F1 and
+        # the palette list it.
+        Binding("ctrl+e", "export", _("导出"), id="branches.export", priority=True, show=False),
         Binding("f10", "import", _("导入"), id="branches.import"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),
         Binding("f8", "more_members", _("更多党员"), id="branches.more", show=False),
