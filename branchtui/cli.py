@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub.add_parser("list", parents=[common], help=_("列出用户"))
     user_remove = user_sub.add_parser("remove", parents=[common], help=_("删除用户"))
     user_remove.add_argument("name")
+    from branchtui.io.cli import add_parsers
+
+    add_parsers(sub, common, _date_arg)
     return parser
 
 
@@ -295,6 +298,14 @@ def cmd_schedule(args) -> int:
     return 0
 
 
+def cmd_data(args) -> int:
+    """import, export and report: their bodies live in branchtui.io."""
+    from branchtui.io import cli as io_cli
+
+    _open(args)
+    return getattr(io_cli, f"cmd_{args.command}")(args)
+
+
 def cmd_app(args) -> int:
     _open(args)
     from branchtui.tui.app import BranchApp
@@ -330,5 +341,6 @@ def main(argv: list[str] | None = None) -> int:
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
-               "restore": cmd_restore, "check": cmd_check, "user": cmd_user}.get(args.command, cmd_app)
+               "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
+               "import": cmd_data, "export": cmd_data, "report": cmd_data}.get(args.command, cmd_app)
     return handler(args)

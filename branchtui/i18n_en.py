@@ -970,3 +970,7 @@ CATALOG: dict[str, str] = {
     '获奖者': 'Awarded to',
     "更多党员": "More members",
 }
+
+from branchtui.io.i18n_en import CATALOG as _IO_CATALOG  # noqa: E402  (import, export, reports)
+
+CATALOG.update(_IO_CATALOG)

@@ -34,6 +34,7 @@ class BranchDetailScreen(DataScreen):
         Binding("ctrl+o", "edit_branch", _("编辑支部"), id="detail.edit"),
         Binding("ctrl+n", "new_member", _("新增党员"), id="detail.new_member"),
         Binding("ctrl+r", "room", _("活动室"), id="detail.room"),
+        Binding("ctrl+e", "export", _("导出"), id="detail.export", priority=True),
     ]
 
     def __init__(self, branch_id: int) -> None:
@@ -112,6 +113,11 @@ class BranchDetailScreen(DataScreen):
         from branchtui.tui.forms.member_form import MemberForm
 
         self.app.push_screen(MemberForm(initial={"branch": str(self.branch_id)}))
+
+    def action_export(self) -> None:
+        from branchtui.tui.export import export_from
+
+        export_from(self, "members", "党员名单", branch=self.branch_id)
 
     def action_room(self) -> None:
         open_room(self, self.branch_id)

@@ -22,6 +22,12 @@ class BranchesScreen(DataScreen):
         Binding("f9", "new_branch", _("新增支部"), id="branches.new_branch"),
         Binding("ctrl+o", "edit", _("编辑"), id="branches.edit"),
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
+        # priority: a focused search box would take Ctrl+E as "end of line".
+        # Not in the footer: at 80 columns it pushed 退出 off, and a tmux end-to-end
+        # run lost the Enter typed into the member form while it was shown; F1 and
+        # the palette list it.
+        Binding("ctrl+e", "export", _("导出"), id="branches.export", priority=True, show=False),
+        Binding("f10", "import", _("导入"), id="branches.import"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),
         Binding("f8", "more_members", _("更多党员"), id="branches.more", show=False),
     ]
@@ -170,6 +176,20 @@ class BranchesScreen(DataScreen):
             from branchtui.tui.screens.branch_detail import open_room
 
             open_room(self, branch_id)
+
+    def action_export(self) -> None:
+        from branchtui.tui.export import export_from
+
+        query = self.query_one("#search", Input).value
+        if self.focused is self.query_one("#branches", DataTable):
+            export_from(self, "branches", "支部一览", query=query)
+        else:
+            export_from(self, "members", "党员名单", query=query)
+
+    def action_import(self) -> None:
+        from branchtui.tui.screens.import_preview import ImportPreviewScreen
+
+        self.app.push_screen(ImportPreviewScreen("members"))
 
     def _edit_member(self, member_id: int) -> None:
         from branchtui.tui.forms.member_form import MemberForm

@@ -39,6 +39,7 @@ class LoansScreen(DataScreen):
         Binding("f9", "new_business", _("登记两户"), id="loans.new_business"),
         Binding("f10", "new_placement", _("登记再就业"), id="loans.new_placement"),
         Binding("ctrl+t", "claims", _("贴息申报表"), id="loans.claims"),
+        Binding("ctrl+e", "export", _("导出"), id="loans.export", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -127,6 +128,11 @@ class LoansScreen(DataScreen):
                 table.add_row(*(Text(c, style=style) for c in cells), key=str(r.id))
             if rows:
                 table.move_cursor(row=min(cursor, min(len(rows), SHOWN) - 1))
+
+    def action_export(self) -> None:
+        from branchtui.tui.export import export_from
+
+        export_from(self, "loans", "贷款台账", **self._filters())
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from branchtui.tui.screens.loan_detail import LoanDetailScreen

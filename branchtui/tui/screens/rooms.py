@@ -32,6 +32,7 @@ class RoomsScreen(DataScreen):
         Binding("f10", "filter_short", _("只看未达标"), id="rooms.filter"),
         Binding("ctrl+r", "room_detail", _("活动室详情"), id="rooms.detail"),
         Binding("f9", "standards", _("标准管理"), id="rooms.standards"),
+        Binding("ctrl+e", "export", _("导出"), id="rooms.export", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -201,6 +202,11 @@ class RoomsScreen(DataScreen):
             from branchtui.tui.screens.room_detail import RoomDetailScreen
 
             self.app.push_screen(RoomDetailScreen(room.room_id))
+
+    def action_export(self) -> None:
+        from branchtui.tui.export import export_from
+
+        export_from(self, "rooms", "活动室台账")
 
     def action_standards(self) -> None:
         from branchtui.tui.screens.standards import StandardsScreen
