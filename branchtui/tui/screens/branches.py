@@ -23,9 +23,7 @@ class BranchesScreen(DataScreen):
         Binding("ctrl+o", "edit", _("编辑"), id="branches.edit"),
         Binding("ctrl+r", "room", _("活动室"), id="branches.room"),
         # priority: a focused search box would take Ctrl+E as "end of line".
-        # Not in the footer: at 80 columns it pushed 退出 off, and a tmux end-to-end
-        # run lost the Enter typed into the member form while it was shown; F1 and
-        # the palette list it.
+        # Not in the footer: at 80 columns it pushed 退出 off; F1 and the palette list it.
         Binding("ctrl+e", "export", _("导出"), id="branches.export", priority=True, show=False),
         Binding("f10", "import", _("导入"), id="branches.import"),
         Binding("escape", "clear_search", _("清除查找"), id="branches.clear", show=False),
