@@ -38,6 +38,8 @@ KNOWN_CYCLES = {
         "the cache rebuilds summary's dataclasses by name",
     frozenset({"branchtui.tui.screens.loan_detail", "branchtui.tui.screens.loans"}):
         "loan_detail borrows loans.money(); loans opens loan_detail",
+    frozenset({"branchtui.io.imports", "branchtui.io.loan_import"}):
+        "plan_import/apply_import hand the loans kind to loan_import, which reuses the row reader",
 }
 
 HEAVY = ("textual", "rich", "pypinyin", "openpyxl")

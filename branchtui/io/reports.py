@@ -9,7 +9,7 @@ from pathlib import Path
 
 from branchtui.domain.errors import ValidationError
 from branchtui.i18n import _
-from branchtui.io.lists import _notes, loans_table, members_table, with_committee
+from branchtui.io.lists import _notes, loans_table, members_table, rooms_tables, with_committee
 from branchtui.io.xlsx import Col, Table, write_workbook
 
 ZERO = Decimal("0.00")
@@ -45,55 +45,6 @@ def roster_tables(as_of: dt.date) -> list[Table]:
         Col(_("预备党员"), "int")], counts, _notes(_("截至 {d}").format(d=as_of.isoformat())),
         (_("合计"), None, None, summary.members, summary.full, summary.probationary))
     return [members_table(as_of=as_of, roster=True, title="党员名册"), by_branch]
-
-
-def rooms_tables(as_of: dt.date) -> list[Table]:
-    from branchtui.domain.compliance import room_compliance
-    from branchtui.domain.standards import current_standard
-    from branchtui.store.models import Branch, Equipment, Room, StandardItem
-    from peewee import JOIN
-
-    standard = current_standard()
-    items = [item.name for item in standard.items] if standard else []
-    compliance = {c.room_id: c for c in room_compliance(standard, as_of=as_of)} if standard else {}
-    rooms = list(Room.select(Room, Branch.name.alias("branch_name")).join(Branch).order_by(Branch.id).objects())
-    rows = []
-    for n, room in enumerate(rooms, start=1):
-        c = compliance.get(room.id)
-        marks = []
-        for item in items:
-            cell = next((x for x in c.cells if x.item == item), None) if c else None
-            marks.append("—" if cell is None or cell.inspected is None else "✓" if cell.inspected else "✗")
-        rows.append((n, room.branch_name, room.name, room.address, room.area_m2, _(room.origin), room.origin_year,
-                     room.build_cost, room.manager, *marks,
-                     (_("达标") if c.meets else _("未达标")) if c else _("未检查"),
-                     c.last_inspected if c else None))
-    title = _("党员活动室台账")
-    rooms_sheet = Table(_("活动室"), title, [
-        Col(_("序号"), "int"), Col(_("支部")), Col(_("活动室")), Col(_("地址")), Col(_("面积（平方米）"), "int"),
-        Col(_("来源")), Col(_("建成年份"), "int"), Col(_("建设投入（元）"), "money"), Col(_("管理员")),
-        *[Col(item) for item in items], Col(_("“{s}”标准").format(s=standard.name if standard else "")),
-        Col(_("最近检查"), "date")], rows,
-        _notes(_("标准：{s}（{items}）").format(s=standard.name, items=_("、").join(items)) if standard else "",
-               _("达标 {n}/{m} 个").format(n=sum(1 for c in compliance.values() if c.meets), m=len(rooms)),
-               _("截至 {d}").format(d=as_of.isoformat())),
-        (_("合计"), None, _("{n} 个").format(n=len(rooms)), None, sum(r.area_m2 or 0 for r in rooms), None, None,
-         sum((r.build_cost for r in rooms), ZERO), None, *[None] * len(items), None, None))
-    pieces = list(Equipment.select(Equipment, Room.name.alias("room_name"), Branch.name.alias("branch_name"),
-                                   StandardItem.name.alias("item_name"))
-                  .join(Room).join(Branch).switch(Equipment)
-                  .join(StandardItem, JOIN.LEFT_OUTER, on=(Equipment.item == StandardItem.id))
-                  .order_by(Branch.id, Equipment.id).objects())
-    equipment = Table(_("设备台账"), _("党员活动室设备台账"), [
-        Col(_("序号"), "int"), Col(_("所在支部")), Col(_("活动室")), Col(_("设备名称")), Col(_("标准项目")),
-        Col(_("资产编号"), "id"), Col(_("购置日期"), "date"), Col(_("金额（元）"), "money"), Col(_("资金来源")),
-        Col(_("状况")), Col(_("备注"))],
-        [(n, p.branch_name, p.room_name, p.name, p.item_name or "", p.asset_no, p.purchase_date, p.cost,
-          p.funding, p.condition, p.notes) for n, p in enumerate(pieces, start=1)],
-        _notes(_("截至 {d}").format(d=as_of.isoformat()), _("共 {n} 件").format(n=len(pieces))),
-        (_("合计"), None, None, _("{n} 件").format(n=len(pieces)), None, None, None,
-         sum((p.cost for p in pieces), ZERO), None, None, None))
-    return [rooms_sheet, equipment]
 
 
 def subsidy_tables(quarter: str | None, as_of: dt.date) -> list[Table]:
