@@ -277,11 +277,17 @@ def extension_rule(policy) -> str:
                                                          name=policy.name or _("贷款政策"))
 
 
-def extension_limit_text(loan_id: int) -> str:
+def extension_limit(loan_id: int) -> tuple[int, str]:
+    """(the most months the loan's dated policy allows, the sentence stating it)."""
     try:
-        return extension_rule(policy_on(get_loan(loan_id).applied))
+        policy = policy_on(get_loan(loan_id).applied)
     except NotFound as exc:
-        return str(exc)
+        return 0, str(exc)
+    return policy.max_extension_months, extension_rule(policy)
+
+
+def extension_limit_text(loan_id: int) -> str:
+    return extension_limit(loan_id)[1]
 
 
 def terms_of(loan: Loan) -> Terms:
