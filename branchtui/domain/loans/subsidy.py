@@ -72,8 +72,11 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def claims_by_quarter(loans: list[Loan], as_of: dt.date) -> dict[str, Decimal]:
-    """The subsidy to claim from the finance office, per quarter of the due date."""
+def claims_by_quarter(loans: list[Loan] | None, as_of: dt.date) -> dict[str, Decimal]:
+    """The subsidy to claim from the finance office, per quarter of the due date,
+    as the records stood on ``as_of`` (None: every loan disbursed by then)."""
+    if loans is None:
+        loans = list(Loan.select().where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)))
     out: dict[str, Decimal] = {}
     for loan in loans:
         for line in subsidy_lines(loan, as_of):
