@@ -8,4 +8,6 @@ from peewee import *
 
 
 def up(migrator, db):
-    migrator.migrate(migrator.add_column("repayment", "prepay", CharField(max_length=4, default="")))
+    # DEFAULT '' in the schema too: rows written by hand or by older code get an ordinary repayment
+    migrator.migrate(migrator.add_column("repayment", "prepay",
+                                         CharField(max_length=4, default="", constraints=[SQL("DEFAULT ''")])))
