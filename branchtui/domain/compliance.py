@@ -126,5 +126,7 @@ def invested_fen(as_of: dt.date | None = None) -> int:
     build = Room.select(fn.SUM(Room.build_cost).coerce(False))
     equipment = Equipment.select(fn.SUM(Equipment.cost).coerce(False))
     if as_of is not None:
+        # a room counts from the year it was built (or rebuilt); one with no year has always been there
+        build = build.where(Room.origin_year.is_null() | (Room.origin_year <= as_of.year))
         equipment = equipment.where(Equipment.purchase_date.is_null() | (Equipment.purchase_date <= as_of))
     return int(build.scalar() or 0) + int(equipment.scalar() or 0)

@@ -242,6 +242,7 @@ class Repayment(BaseModel):
     interest = MoneyField()
     reverses = ForeignKeyField("self", null=True, on_delete="RESTRICT")
     note = CharField(max_length=200, default="")
+    prepay = CharField(max_length=4, default="")  # 缩短期限 / 减少月供: a prepayment re-schedules what remains
 
 
 class LoanEvent(BaseModel):

@@ -57,10 +57,11 @@ def get_borrower(borrower_id: int) -> Borrower:
 
 def save_borrower(data: Mapping[str, Any], *, borrower_id: int | None = None,
                   today: dt.date | None = None) -> Borrower:
-    borrower = get_borrower(borrower_id) if borrower_id else Borrower()
-    before = audit.snapshot(borrower) if borrower_id else None
-    return audit.save_named(borrower, validate_borrower(data, borrower_id=borrower_id, today=today), before,
-                            clash_field="id_number", clash_message=_("该身份证号码已登记为借款人"))
+    with audit.transaction():  # the duplicate-number check sees what the database holds now
+        borrower = get_borrower(borrower_id) if borrower_id else Borrower()
+        before = audit.snapshot(borrower) if borrower_id else None
+        return audit.save_named(borrower, validate_borrower(data, borrower_id=borrower_id, today=today), before,
+                                clash_field="id_number", clash_message=_("该身份证号码已登记为借款人"))
 
 
 @dataclass(frozen=True)

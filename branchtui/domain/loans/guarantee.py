@@ -12,7 +12,7 @@ from branchtui.domain.errors import Collector
 from branchtui.domain.loans.policy import policy_on
 from branchtui.domain.loans.repayments import loan_arrears
 from branchtui.domain.loans.service import (PAID_OUT, RECOVERING, REPAYING, SETTLED, WRITTEN_OFF,
-                                            change_state, get_loan)
+                                            change_state, locked_loan)
 from branchtui.domain.parse import clean_text, parse_date, parse_money
 from branchtui.i18n import _
 from branchtui.store.models import LoanEvent
@@ -55,9 +55,16 @@ def _header(data: Mapping[str, Any], today: dt.date, c: Collector, label: str):
 def payout(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None):
     """代偿: the guarantee fund pays the lender, once the waiting period has passed."""
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
     c = Collector()
     day, amount, note = _header(data, today, c, "代偿金额")
+    with audit.transaction():
+        loan = locked_loan(loan_id)
+        _check_payout(loan, day, amount, c)
+        c.raise_if_any()
+        return change_state(loan, PAID_OUT, day, amount=amount, note=note)
+
+
+def _check_payout(loan, day, amount, c: Collector) -> None:
     if loan.state not in REPAYING:
         c.add("amount", _("贷款状态为“{s}”，不能代偿").format(s=_(loan.state)))
     elif day:
@@ -68,26 +75,23 @@ def payout(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = Non
         owed = state.outstanding_principal + state.overdue_interest
         if amount and amount > owed:
             c.add("amount", _("代偿金额超过尚欠本息 {o} 元").format(o=f"{owed:,.2f}"))
-    c.raise_if_any()
-    with audit.transaction():
-        return change_state(loan, PAID_OUT, day, amount=amount, note=note)
 
 
 def recover(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None):
     """追偿: money recovered from the borrower after a payout; settled when all is back."""
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
     c = Collector()
     day, amount, note = _header(data, today, c, "追回金额")
-    if loan.state not in (PAID_OUT, RECOVERING):
-        c.add("amount", _("只有已代偿的贷款才能追偿"))
-    else:
-        _not_before_payout(loan.id, day, c)
-        left = paid_out(loan.id) - recovered(loan.id)
-        if amount and amount > left:
-            c.add("amount", _("追回金额超过尚未追回的代偿款 {o} 元").format(o=f"{left:,.2f}"))
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        if loan.state not in (PAID_OUT, RECOVERING):
+            c.add("amount", _("只有已代偿的贷款才能追偿"))
+        else:
+            _not_before_payout(loan.id, day, c)
+            left = paid_out(loan.id) - recovered(loan.id)
+            if amount and amount > left:
+                c.add("amount", _("追回金额超过尚未追回的代偿款 {o} 元").format(o=f"{left:,.2f}"))
+        c.raise_if_any()
         if loan.state == PAID_OUT:
             change_state(loan, RECOVERING, day, amount=amount, note=note)
         else:
@@ -100,13 +104,13 @@ def recover(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = No
 
 def write_off(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None):
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
     c = Collector()
     day = c.take("date", parse_date, data.get("date"), "date", "核销日期")
     note = c.take("note", clean_text, data.get("note"), "note", "核销依据", 200, required=True)
     if day and day > today:
         c.add("date", _("日期不能晚于今天"))
-    _not_before_payout(loan.id, day, c)
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        _not_before_payout(loan.id, day, c)
+        c.raise_if_any()
         return change_state(loan, WRITTEN_OFF, day, amount=paid_out(loan.id) - recovered(loan.id), note=note)

@@ -29,6 +29,11 @@ def _day(data, key: str, label: str, today: dt.date, c: Collector):
 
 def save_business(data: Mapping[str, Any], *, today: dt.date | None = None) -> Business:
     today = today or dt.date.today()
+    with audit.transaction():  # the branch and loan referred to are read where they are written
+        return _save_business(data, today)
+
+
+def _save_business(data, today: dt.date) -> Business:
     c = Collector()
     business = Business(
         name=c.take("name", clean_text, data.get("name"), "name", "字号名称", 60, required=True),
@@ -42,13 +47,17 @@ def save_business(data: Mapping[str, Any], *, today: dt.date | None = None) -> B
         notes=c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
     )
     c.raise_if_any()
-    with audit.transaction():
-        audit.save_audited(business)
+    audit.save_audited(business)
     return business
 
 
 def save_placement(data: Mapping[str, Any], *, today: dt.date | None = None) -> Placement:
     today = today or dt.date.today()
+    with audit.transaction():
+        return _save_placement(data, today)
+
+
+def _save_placement(data, today: dt.date) -> Placement:
     c = Collector()
     placement = Placement(
         person=c.take("person", clean_name, data.get("person"), "person", "姓名"),
@@ -60,6 +69,5 @@ def save_placement(data: Mapping[str, Any], *, today: dt.date | None = None) -> 
         notes=c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
     )
     c.raise_if_any()
-    with audit.transaction():
-        audit.save_audited(placement)
+    audit.save_audited(placement)
     return placement

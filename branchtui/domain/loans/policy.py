@@ -23,6 +23,11 @@ def policy_on(day: dt.date) -> Policy:
 
 
 def save_policy(data: Mapping[str, Any]) -> Policy:
+    with audit.transaction():
+        return _save_policy(data)
+
+
+def _save_policy(data: Mapping[str, Any]) -> Policy:
     c = Collector()
     v = {
         "effective_from": c.take("effective_from", parse_date, data.get("effective_from"),
@@ -44,7 +49,6 @@ def save_policy(data: Mapping[str, Any]) -> Policy:
         "notes": c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
     }
     c.raise_if_any()
-    with audit.transaction():
-        policy = Policy(**v)
-        audit.save_audited(policy)
+    policy = Policy(**v)
+    audit.save_audited(policy)
     return policy

@@ -6,10 +6,11 @@ Rules (``reference/loans.md``); every rounded amount is computed exactly
 - every posted amount (each period's interest, each payment) is rounded to the
   fen with ``ROUND_HALF_UP`` (四舍五入);
 - monthly rate = annual rate / 12 (30/360), kept at full precision;
-- 等额本息: A = P·r·(1+r)^n / ((1+r)^n − 1) (P/n when r = 0), rounded *down*
-  to the fen (the payment is never rounded up); interest Iₖ = round(Bₖ₋₁·r),
+- 等额本息: A = P·r·(1+r)^n / ((1+r)^n − 1) (P/n when r = 0), rounded to the
+  nearest fen, half up, as banks' calculators and Fineract do (200,000.00 at
+  5.88 % for 120 months: 2,208.38); interest Iₖ = round(Bₖ₋₁·r),
   principal = A − Iₖ; the last installment pays the whole remaining balance
-  plus its interest;
+  plus its interest (so it may be a little smaller or larger than A);
 - 等额本金: p = round(P/n), the last principal P − (n−1)·p, interest on the
   balance each period;
 - 按月付息到期还本: interest round(P·r) every month, the principal in the last;
@@ -20,7 +21,7 @@ Two guards keep the invariants (principal parts add up to P, no negative
 balance or principal) for degenerate loans (a few yuan over many months, or a
 very high rate over a very long term); they never act on loans of the
 programme's size and term: a principal part is clamped to [0, balance before it] (an annuity whose
-rounded-down payment is smaller than the period's interest pays the interest
+rounded payment is smaller than the period's interest pays the interest
 only that month; an equal-principal part larger than what is left pays what
 is left). The last installment always takes the remainder.
 """
@@ -74,10 +75,6 @@ def _fen_half_up(amount: Fraction) -> Decimal:
     """An exact non-negative amount to the fen, half up (四舍五入)."""
     return Decimal(math.floor(amount * 100 + Fraction(1, 2))).scaleb(-2)
 
-
-def _fen_down(amount: Fraction) -> Decimal:
-    """An exact non-negative amount to the fen, rounded down."""
-    return Decimal(math.floor(amount * 100)).scaleb(-2)
 
 
 def add_months(start: datetime.date, months: int) -> datetime.date:
@@ -146,16 +143,16 @@ def _exact_rate(annual_rate_percent) -> Fraction:
 
 
 def _annuity(principal: Decimal, rate: Fraction, months: int) -> Decimal:
-    """A, computed exactly, rounded down to the fen (never rounded up)."""
+    """A, computed exactly, rounded to the nearest fen (half up)."""
     amount = Fraction(principal)
     if rate == 0:
-        return _fen_down(amount / months)
+        return _fen_half_up(amount / months)
     growth = (1 + rate) ** months
-    return _fen_down(amount * rate * growth / (growth - 1))
+    return _fen_half_up(amount * rate * growth / (growth - 1))
 
 
 def annuity_payment(principal: Decimal, annual_rate_percent: Decimal, months: int) -> Decimal:
-    """The 等额本息 monthly payment A, rounded down to the fen."""
+    """The 等额本息 monthly payment A, rounded half up to the fen."""
     return _annuity(_principal(principal), _exact_rate(annual_rate_percent), _months(months))
 
 

@@ -5,17 +5,18 @@ allowed transition, and each change is an audited event."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Mapping
 
 from branchtui.domain import audit
+from branchtui.store.db import database
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.loans.policy import policy_on
-from branchtui.domain.loans.schedule import METHOD_NAMES, METHODS, Installment, add_months, build_schedule
+from branchtui.domain.loans.history import Entry, Event, Terms, base_schedule, effective, schedule_on, state_on
+from branchtui.domain.loans.schedule import METHOD_NAMES, METHODS, Installment, add_months
 from branchtui.domain.parse import clean_text, fold_width, parse_date, parse_int, parse_money
 from branchtui.i18n import _
-from branchtui.store.models import Borrower, Branch, Loan, LoanEvent, LoanPartner
+from branchtui.store.models import Borrower, Branch, Loan, LoanEvent, LoanPartner, Repayment
 
 APPLIED, APPROVED, ACTIVE, EXTENDED = "申请", "审批", "还款中", "展期"
 SETTLED, PAID_OUT, RECOVERING, WRITTEN_OFF, WITHDRAWN = "结清", "代偿", "追偿", "核销", "撤销"
@@ -62,6 +63,20 @@ def parse_method(value, field: str = "method") -> str:
 
 def get_loan(loan_id: int) -> Loan:
     loan = Loan.get_or_none(Loan.id == loan_id)
+    if loan is None:
+        raise NotFound(_("贷款记录不存在（可能已被他人删除）"))
+    return loan
+
+
+def locked_loan(loan_id: int) -> Loan:
+    """The loan as the database holds it now, read inside the caller's
+    transaction. SQLite's BEGIN IMMEDIATE already serializes writers; on
+    PostgreSQL the row stays locked (FOR UPDATE) until commit, so that two
+    clerks writing to one loan take turns and the second sees the first's rows."""
+    query = Loan.select().where(Loan.id == loan_id)
+    if getattr(database.obj, "for_update", False):
+        query = query.for_update()
+    loan = query.first()
     if loan is None:
         raise NotFound(_("贷款记录不存在（可能已被他人删除）"))
     return loan
@@ -141,11 +156,11 @@ def _check_policy(v: dict, partners: list, c: Collector) -> None:
 
 def create_loan(data: Mapping[str, Any], *, today: dt.date | None = None) -> Loan:
     """Register a loan; the dates given say how far it has come (申请/审批/还款中)."""
-    v = validate_loan(data, today=today)
-    partners = v.pop("partners")
-    loan = Loan(**v)
-    loan.state = ACTIVE if v["disbursed"] else (APPROVED if v["approved"] else APPLIED)
     with audit.transaction():
+        v = validate_loan(data, today=today)  # the borrower and the dated policy as they stand now
+        partners = v.pop("partners")
+        loan = Loan(**v)
+        loan.state = ACTIVE if v["disbursed"] else (APPROVED if v["approved"] else APPLIED)
         audit.save_audited(loan)
         for borrower_id, share in partners:
             audit.save_audited(LoanPartner(loan=loan, borrower=borrower_id, share=share))
@@ -162,6 +177,11 @@ def _event(loan: Loan, day: dt.date, kind: str, amount: Decimal | int = 0, month
     event = LoanEvent(loan=loan, date=day, kind=kind, amount=amount, months=months, note=note)
     audit.save_audited(event)
     return event
+
+
+def _check_transition(loan: Loan, new_state: str, c: Collector) -> None:
+    if new_state not in TRANSITIONS.get(loan.state, set()):
+        c.add("state", _("贷款状态不能从“{a}”变为“{b}”").format(a=_(loan.state), b=_(new_state)))
 
 
 def change_state(loan: Loan, new_state: str, day: dt.date, *, kind: str | None = None,
@@ -188,113 +208,119 @@ def _action_date(data: Mapping[str, Any], loan: Loan, today: dt.date, c: Collect
 
 def approve(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Loan:
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
-    c = Collector()
-    day = _action_date(data, loan, today, c, "审批日期")
-    if day and day < loan.applied:
-        c.add("date", _("审批日期不能早于申请日期"))
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        c = Collector()
+        day = _action_date(data, loan, today, c, "审批日期")
+        if day and day < loan.applied:
+            c.add("date", _("审批日期不能早于申请日期"))
+        _check_transition(loan, APPROVED, c)
+        c.raise_if_any()
         loan.approved = day
         return change_state(loan, APPROVED, day)
 
 
 def disburse(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Loan:
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
-    c = Collector()
-    day = _action_date(data, loan, today, c, "发放日期")
-    if day and loan.approved and day < loan.approved:
-        c.add("date", _("发放日期不能早于审批日期"))
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        c = Collector()
+        day = _action_date(data, loan, today, c, "发放日期")
+        if day and loan.approved and day < loan.approved:
+            c.add("date", _("发放日期不能早于审批日期"))
+        _check_transition(loan, ACTIVE, c)
+        c.raise_if_any()
         loan.disbursed = day
         return change_state(loan, ACTIVE, day, kind="发放", amount=loan.amount)
 
 
 def withdraw(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Loan:
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
-    c = Collector()
-    day = _action_date(data, loan, today, c)
-    note = c.take("note", clean_text, data.get("note"), "note", "说明", 200)
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        c = Collector()
+        day = _action_date(data, loan, today, c)
+        note = c.take("note", clean_text, data.get("note"), "note", "说明", 200)
+        _check_transition(loan, WITHDRAWN, c)
+        c.raise_if_any()
         return change_state(loan, WITHDRAWN, day, note=note)
 
 
 def extend(loan_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Loan:
-    """展期: once, by at most the policy's months; the maturity moves out."""
+    """展期: once, by at most the policy's months; the installments not yet paid move out."""
     today = today or dt.date.today()
-    loan = get_loan(loan_id)
-    c = Collector()
-    day = _action_date(data, loan, today, c, "展期日期")
-    months = c.take("months", parse_int, data.get("months"), "months", "展期月数", 1, 120, required=True)
-    note = c.take("note", clean_text, data.get("note"), "note", "说明", 200)
-    if loan.extension_months:
-        c.add("months", _("该贷款已展期一次：按政策只能展期一次"))
-    if months:
-        policy = policy_on(loan.applied)
-        if months > policy.max_extension_months:
-            c.add("months", _("展期不能超过 {n} 个月（{name}）").format(
-                n=policy.max_extension_months, name=policy.name or _("贷款政策")))
-    if loan.state not in REPAYING:
-        c.add("months", _("只有还款中的贷款才能展期（现为“{s}”）").format(s=_(loan.state)))
-    elif day and loan.disbursed and day > add_months(loan.disbursed, loan.months):
-        c.add("date", _("展期须在原到期日 {d} 之前办理").format(
-            d=add_months(loan.disbursed, loan.months).isoformat()))
-    c.raise_if_any()
     with audit.transaction():
+        loan = locked_loan(loan_id)
+        c = Collector()
+        day = _action_date(data, loan, today, c, "展期日期")
+        months = c.take("months", parse_int, data.get("months"), "months", "展期月数", 1, 120, required=True)
+        note = c.take("note", clean_text, data.get("note"), "note", "说明", 200)
+        if loan.extension_months:
+            c.add("months", _("该贷款已展期一次：按政策只能展期一次"))
+        elif months:
+            policy = policy_on(loan.applied)
+            if months > policy.max_extension_months:
+                c.add("months", extension_rule(policy))
+        if loan.state not in REPAYING:
+            c.add("months", _("只有还款中的贷款才能展期（现为“{s}”）").format(s=_(loan.state)))
+        elif day and loan.disbursed and day > add_months(loan.disbursed, loan.months):
+            c.add("date", _("展期须在原到期日 {d} 之前办理").format(
+                d=add_months(loan.disbursed, loan.months).isoformat()))
+        c.raise_if_any()
         loan.extension_months, loan.extended_on = months, day
         return change_state(loan, EXTENDED, day, months=months, note=note)
 
 
-_EPOCH = dt.date(2000, 1, 1)  # any start: the amounts do not depend on it (30/360)
+def extension_rule(policy) -> str:
+    """The limit as the form states it and as the check refuses it: one sentence for both."""
+    return _("展期月数应在 1 到 {n} 之间（{name}）").format(n=policy.max_extension_months,
+                                                         name=policy.name or _("贷款政策"))
 
 
-@lru_cache(maxsize=4096)
-def _plan(principal: Decimal, rate: Decimal, months: int, method: str) -> tuple[Installment, ...]:
-    return tuple(build_schedule(principal, rate, months, method, _EPOCH))
+def extension_limit(loan_id: int) -> tuple[int, str]:
+    """(the most months the loan's dated policy allows, the sentence stating it)."""
+    try:
+        policy = policy_on(get_loan(loan_id).applied)
+    except NotFound as exc:
+        return 0, str(exc)
+    return policy.max_extension_months, extension_rule(policy)
+
+
+def extension_limit_text(loan_id: int) -> str:
+    return extension_limit(loan_id)[1]
+
+
+def terms_of(loan: Loan) -> Terms:
+    return Terms(loan.amount, loan.annual_rate, loan.months, loan.method,
+                 loan.disbursed or loan.approved or loan.applied)
 
 
 def schedule_from(principal: Decimal, rate: Decimal, months: int, method: str, start: dt.date) -> list[Installment]:
     """``build_schedule``, with the arithmetic shared by every loan of the same
     plan: a district has ten thousand loans but a few dozen plans."""
-    return [Installment(row.number, _due(start, _months_after_epoch(row.due)), row.principal, row.interest,
-                        row.payment, row.balance) for row in _plan(principal, rate, months, method)]
+    return base_schedule(Terms(principal, rate, months, method, start))
 
 
-def _months_after_epoch(day: dt.date) -> int:
-    """Which month of the plan an installment falls in (a bullet's one installment is the last month)."""
-    return (day.year - _EPOCH.year) * 12 + day.month - _EPOCH.month
+def events_of(loan_id: int) -> list[Event]:
+    return [Event(e.date, e.kind, e.months, e.amount, e.id)
+            for e in LoanEvent.select().where(LoanEvent.loan == loan_id).order_by(LoanEvent.date, LoanEvent.id)]
 
 
-@lru_cache(maxsize=65536)
-def _due(start: dt.date, months: int) -> dt.date:
-    return add_months(start, months)
+def entries_of(loan_id: int) -> list[Entry]:
+    """Every repayment row of the loan as written, reversals included."""
+    return [Entry(r.id, r.date, r.principal, r.interest, r.reverses_id, r.prepay)
+            for r in Repayment.select().where(Repayment.loan == loan_id).order_by(Repayment.date, Repayment.id)]
 
 
-def loan_schedule(loan: Loan) -> list[Installment]:
-    """The schedule the lender expects, extension included.
-
-    An extension moves the maturity out by its months: interest-only and
-    bullet loans simply run longer; for amortizing loans, the installments
-    falling due on or after the extension date move out by the same months.
-    """
-    start = loan.disbursed or loan.approved or loan.applied
-    if not loan.extension_months:
-        return schedule_from(loan.amount, loan.annual_rate, loan.months, loan.method, start)
-    if loan.method in ("interest-monthly", "bullet"):
-        return schedule_from(loan.amount, loan.annual_rate, loan.months + loan.extension_months,
-                              loan.method, start)
-    base = schedule_from(loan.amount, loan.annual_rate, loan.months, loan.method, start)
-    moved = []
-    for row in base:
-        if loan.extended_on and row.due >= loan.extended_on:
-            row = Installment(row.number, add_months(start, row.number + loan.extension_months),
-                              row.principal, row.interest, row.payment, row.balance)
-        moved.append(row)
-    return moved
+def loan_schedule(loan: Loan, as_of: dt.date | None = None, *, events=None, entries=None) -> list[Installment]:
+    """The schedule the lender expects as known on ``as_of`` (None: everything
+    recorded): extensions and prepayments included, reversed repayments not
+    (see ``history.schedule_on``). Callers holding the records pass them in."""
+    if events is None:
+        events = events_of(loan.id) if loan.extension_months else []
+    if entries is None:
+        entries = entries_of(loan.id)
+    return schedule_on(terms_of(loan), events, effective(entries), as_of)
 
 
 def maturity(loan: Loan) -> dt.date | None:

@@ -38,8 +38,8 @@ def subsidy_lines(loan: Loan, as_of: dt.date, *, payments: list[Payment] | None 
     if subsidy_percent is None:
         subsidy_percent = policy_on(loan.applied).subsidy_percent
     share = Decimal(subsidy_percent) / 100
-    schedule = loan_schedule(loan) if schedule is None else schedule
-    payments = payments_of(loan.id) if payments is None else payments
+    schedule = loan_schedule(loan, as_of) if schedule is None else schedule
+    payments = payments_of(loan.id) if payments is None else payments  # reversed ones never count
     original_maturity = add_months(loan.disbursed, loan.months)
     lines = []
     ordered = sorted(payments, key=lambda p: p.date)
@@ -56,7 +56,7 @@ def subsidy_lines(loan: Loan, as_of: dt.date, *, payments: list[Payment] | None 
             paid_p += ordered[index].principal
             paid_i += ordered[index].interest
             index += 1
-        if loan.extension_months and row.due > original_maturity:
+        if row.due > original_maturity:  # only an extension known by as_of puts one there
             lines.append(SubsidyLine(row.number, row.due, row.interest, Decimal("0.00"), "展期"))
             continue
         late = paid_p < due_p or paid_i < due_i
@@ -72,8 +72,11 @@ def quarter_of(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def claims_by_quarter(loans: list[Loan], as_of: dt.date) -> dict[str, Decimal]:
-    """The subsidy to claim from the finance office, per quarter of the due date."""
+def claims_by_quarter(loans: list[Loan] | None, as_of: dt.date) -> dict[str, Decimal]:
+    """The subsidy to claim from the finance office, per quarter of the due date,
+    as the records stood on ``as_of`` (None: every loan disbursed by then)."""
+    if loans is None:
+        loans = list(Loan.select().where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)))
     out: dict[str, Decimal] = {}
     for loan in loans:
         for line in subsidy_lines(loan, as_of):

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from branchtui.domain.loans import guarantee, repayments, service
+from branchtui.domain.errors import ValidationError
 from branchtui.domain.parse import clean_text, parse_date, parse_int, parse_money
 from branchtui.i18n import _
+from branchtui.tui.background import run_db
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -50,29 +52,63 @@ class ActionForm(FormScreen):
         return _(self.label)
 
 
+def offer(loan_id: int, day) -> dict:
+    """What a payment on ``day`` should be: exactly what is due by then; when
+    nothing is, the next installment paid early, as a prepayment with the
+    interest accrued on it since the last due date."""
+    from branchtui.domain.loans.history import AMORTIZING, SHORTEN, REDUCE, accrued_interest
+    from branchtui.domain.loans.repayments import due_on
+    from branchtui.domain.loans.service import REPAYING, get_loan
+
+    loan = get_loan(loan_id)
+    if not loan.disbursed or loan.state not in REPAYING or day < loan.disbursed:
+        return {"principal": "", "interest": "", "prepayment": "否"}
+    due = due_on(loan, day)
+    if due.principal or due.interest or not due.balance:
+        return {"principal": str(due.principal), "interest": str(due.interest), "prepayment": "否"}
+    early = min(due.next_principal, due.balance) or due.balance
+    return {"principal": str(early), "interest": str(accrued_interest(early, loan.annual_rate, due.since, day)),
+            "prepayment": SHORTEN if loan.method in AMORTIZING else REDUCE}
+
+
+class RepaymentForm(ActionForm):
+    """Offers what is due on the date typed; changing the date offers anew
+    (unless the clerk has already changed the amounts offered)."""
+
+    def __init__(self, loan_id: int) -> None:
+        self.loan_id = loan_id
+        self._offered: dict[str, str] = {}
+        super().__init__("登记还款", [
+            _date("还款日期"), _amount("principal", "本金"), _amount("interest", "利息"),
+            FieldSpec("prepayment", "提前还款", "select", options=[
+                (_("否"), "否"), (_("是：缩短期限（月供不变）"), "缩短期限"), (_("是：减少月供（期限不变）"), "减少月供")]),
+            _note(),
+        ], lambda values, today: repayments.record_repayment(loan_id, values, today=today),
+            defaults=self._first_offer, label="还款")
+
+    def _first_offer(self, today) -> dict:
+        self._offered = offer(self.loan_id, today)
+        return dict(self._offered)
+
+    def on_input_blurred(self, event) -> None:
+        super().on_input_blurred(event)
+        if event.input.id != "field-date" or not event.validation_result or not event.validation_result.is_valid:
+            return
+        current = self.values()
+        if any(current.get(k, "") != v for k, v in self._offered.items()):
+            return  # the clerk's own amounts stay
+        day = parse_date(event.value, "date", "还款日期")
+        loan_id = self.loan_id
+
+        def shown(values: dict) -> None:
+            self._offered = values
+            self.set_values(values)
+
+        run_db(self, lambda: offer(loan_id, day), shown, group="repayment-offer")
+
+
 def repayment_form(loan_id: int) -> ActionForm:
-    def due_now(today) -> dict:
-        """Offer what is due: the overdue amounts, or else the next installment."""
-        from branchtui.domain.loans.repayments import loan_arrears
-        from branchtui.domain.loans.service import get_loan, loan_schedule
-
-        loan = get_loan(loan_id)
-        if not loan.disbursed:
-            return {}
-        state = loan_arrears(loan, today)
-        principal, interest = state.overdue_principal, state.overdue_interest
-        if not principal and not interest and state.next_due:
-            row = next((r for r in loan_schedule(loan) if r.due == state.next_due), None)
-            if row is not None:
-                principal, interest = row.principal, row.interest
-        return {"principal": str(principal), "interest": str(interest)}
-
-    return ActionForm("登记还款", [
-        _date("还款日期"), _amount("principal", "本金"), _amount("interest", "利息"),
-        FieldSpec("prepayment", "提前还款", "select", options=[(_("否"), "否"), (_("是"), "是")]),
-        _note(),
-    ], lambda values, today: repayments.record_repayment(loan_id, values, today=today),
-        defaults=lambda today: {"prepayment": "否", **due_now(today)}, label="还款")
+    return RepaymentForm(loan_id)
 
 
 def reversal_form(repayment_id: int) -> ActionForm:
@@ -82,10 +118,18 @@ def reversal_form(repayment_id: int) -> ActionForm:
 
 
 def extension_form(loan_id: int) -> ActionForm:
+    # The limit as the dated policy states it: the same sentence the check refuses with.
+    limit, rule = service.extension_limit(loan_id)
+
+    def check(value):
+        months = parse_int(value, "months", "展期月数", 1, 120)
+        if months and months > limit:
+            raise ValidationError("months", rule)
+        return months
+
     return ActionForm("展期", [
         _date("展期日期"),
-        FieldSpec("months", "展期月数", placeholder=_("最多 12 个月，只能一次"),
-                  check=lambda v: parse_int(v, "months", "展期月数", 1, 120)),
+        FieldSpec("months", "展期月数", placeholder=rule + _("，只能一次"), check=check),
         _note(),
     ], lambda values, today: service.extend(loan_id, values, today=today), label="展期")
 
@@ -95,7 +139,10 @@ def payout_form(loan_id: int) -> ActionForm:
         from branchtui.domain.loans.repayments import loan_arrears
         from branchtui.domain.loans.service import get_loan
 
-        state = loan_arrears(get_loan(loan_id), today)
+        loan = get_loan(loan_id)
+        if loan.state not in service.REPAYING:
+            return {}  # settled, paid out…: nothing to offer
+        state = loan_arrears(loan, today)
         return {"amount": str(state.outstanding_principal + state.overdue_interest)}
 
     return ActionForm("担保代偿", [_date("代偿日期"), _amount("amount", "代偿金额"), _note()],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from rich.text import Text
@@ -39,6 +40,7 @@ class LoanDetailScreen(DataScreen):
         super().__init__()
         self.loan_id = loan_id
         self.loan = None
+        self.note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,6 +50,10 @@ class LoanDetailScreen(DataScreen):
                 yield _table("schedule", (("n", "期"), ("due", "到期日"), ("principal", "本金"),
                                           ("interest", "利息"), ("payment", "月供"), ("balance", "余额"),
                                           ("status", "状态")))
+            with TabPane(_("提前还款前"), id="tab-before"):
+                yield Static("", id="before-note", classes="hint")
+                yield _table("before", (("n", "期"), ("due", "到期日"), ("principal", "本金"),
+                                        ("interest", "利息"), ("payment", "月供"), ("balance", "余额")))
             with TabPane(_("还款记录"), id="tab-payments"):
                 yield _table("payments", (("date", "日期"), ("principal", "本金"), ("interest", "利息"),
                                           ("note", "说明")))
@@ -63,21 +69,30 @@ class LoanDetailScreen(DataScreen):
         from branchtui.domain.loans.repayments import installment_status, loan_arrears, payments_of, repayments
         from branchtui.domain.loans.service import get_loan, loan_schedule
         from branchtui.domain.loans.subsidy import subsidy_lines
+        from branchtui.domain.loans.history import state_on
+        from branchtui.domain.loans.service import entries_of, events_of
         from branchtui.store.models import LoanEvent
+        from branchtui.tui.forms.loan_as_of import as_of, as_of_note
 
-        loan_id, today = self.loan_id, self.app.today
+        loan_id, today = self.loan_id, as_of(self.app)  # the overview's Ctrl+D date
+        self.note = as_of_note(self.app)
 
         def job():
             loan = get_loan(loan_id)
-            schedule = loan_schedule(loan) if loan.disbursed else []
-            payments = payments_of(loan_id)
+            entries = entries_of(loan_id)
+            schedule = loan_schedule(loan, today, entries=entries) if loan.disbursed else []
+            payments = [p for p in payments_of(loan_id) if p.date <= today]
             events = list(LoanEvent.select().where(LoanEvent.loan == loan_id).order_by(LoanEvent.date, LoanEvent.id))
+            prepaid = [e for e in entries if e.prepay and e.date <= today]
             return {
-                "loan": loan, "borrower": loan.borrower.name,
+                "loan": loan, "borrower": loan.borrower.name, "state": state_on(events_of(loan_id), today) or loan.state,
                 "branch": loan.branch.name if loan.branch_id else "",
                 "schedule": schedule, "status": installment_status(schedule, payments, today),
-                "arrears": loan_arrears(loan, today, payments) if loan.disbursed else None,
-                "repayments": repayments(loan_id), "subsidy": subsidy_lines(loan, today),
+                # the schedule before the last prepayment, to compare with the one after
+                "before": loan_schedule(loan, prepaid[-1].date - dt.timedelta(days=1), entries=entries)
+                if prepaid else [],
+                "arrears": loan_arrears(loan, today, entries) if loan.disbursed else None,
+                "repayments": repayments(loan_id), "subsidy": subsidy_lines(loan, today, schedule=schedule),
                 "events": events, "paid_out": paid_out(loan_id), "recovered": recovered(loan_id),
             }
 
@@ -88,20 +103,20 @@ class LoanDetailScreen(DataScreen):
         from branchtui.domain.loans.schedule import METHOD_NAMES
 
         loan = self.loan = d["loan"]
-        self.sub_title = _("{name}的贷款").format(name=d["borrower"])
+        self.sub_title = _("{name}的贷款").format(name=d["borrower"]) + self.note
         lines = [
             f"[b]{d['borrower']}[/b]  {loan.business}  {d['branch']}  "
             + _("{amount} 元 · 年利率 {rate}% · {months} 个月 · {method}").format(
                 amount=money(loan.amount), rate=loan.annual_rate, months=loan.months,
                 method=_(METHOD_NAMES[loan.method])),
             _("状态：{state}  申请 {a}  审批 {b}  发放 {c}").format(
-                state=_(loan.state), a=loan.applied.isoformat(),
+                state=_(d["state"]), a=loan.applied.isoformat(),
                 b=loan.approved.isoformat() if loan.approved else "—",
                 c=loan.disbursed.isoformat() if loan.disbursed else "—")
             + (_("  展期 {n} 个月").format(n=loan.extension_months) if loan.extension_months else ""),
         ]
         a = d["arrears"]
-        if a is not None and loan.state in ("还款中", "展期"):
+        if a is not None and d["state"] in ("还款中", "展期"):
             colour = "red" if a.days_past_due > 30 else ("yellow" if a.days_past_due else "green")
             lines.append(f"[{colour}]" + _("尚欠本金 {o} 元 · {bucket}").format(
                 o=money(a.outstanding_principal), bucket=_(BUCKET_NAMES[a.bucket])) + "[/]"
@@ -121,6 +136,13 @@ class LoanDetailScreen(DataScreen):
                 table.add_row(str(row.number), row.due.isoformat(), money(row.principal), money(row.interest),
                               money(row.payment), money(row.balance),
                               Text(_(status), style=STATUS_STYLE.get(status, "")), key=str(row.number))
+            table = self.query_one("#before", DataTable)
+            table.clear()
+            for row in d["before"]:
+                table.add_row(str(row.number), row.due.isoformat(), money(row.principal), money(row.interest),
+                              money(row.payment), money(row.balance), key=str(row.number))
+            self.query_one("#before-note", Static).update(
+                _("最近一次提前还款前的还款计划（现行计划见“还款计划”）") if d["before"] else _("没有提前还款"))
             table = self.query_one("#payments", DataTable)
             table.clear()
             for r in d["repayments"]:

@@ -89,8 +89,10 @@ class LoansScreen(DataScreen):
     def reload(self) -> None:
         from branchtui.domain.loans.portfolio import loan_rows
         from branchtui.domain.summary import town_summary
+        from branchtui.tui.forms.loan_as_of import as_of, as_of_note
 
-        filters, today = self._filters(), self.app.today
+        filters, today = self._filters(), as_of(self.app)  # the overview's Ctrl+D date
+        self.sub_title = _("小额担保贷款") + as_of_note(self.app)
 
         def job():
             # The totals are the overview's, remembered until the next write: the

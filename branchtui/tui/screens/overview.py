@@ -43,6 +43,7 @@ class OverviewScreen(DataScreen):
     BINDINGS = [
         Binding("enter", "open_branch", _("打开支部"), id="overview.open", show=False),
         Binding("f9", "audit", _("审计记录"), id="overview.audit"),
+        Binding("ctrl+d", "as_of", _("截至日期"), id="overview.as_of"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -74,8 +75,9 @@ class OverviewScreen(DataScreen):
 
     def reload(self) -> None:
         from branchtui.domain.summary import town_summary
+        from branchtui.tui.forms.loan_as_of import as_of
 
-        today = self.app.today
+        today = as_of(self.app)
         run_db(self, lambda: town_summary(today), self.show_summary, group="overview")
 
     def show_summary(self, summary) -> None:
@@ -144,6 +146,11 @@ class OverviewScreen(DataScreen):
         from branchtui.tui.screens.branch_detail import BranchDetailScreen
 
         self.app.push_screen(BranchDetailScreen(branch_id))
+
+    def action_as_of(self) -> None:
+        from branchtui.tui.forms.loan_as_of import AsOfForm
+
+        self.app.push_screen(AsOfForm())
 
     def action_audit(self) -> None:
         from branchtui.tui.screens.audit_log import AuditScreen

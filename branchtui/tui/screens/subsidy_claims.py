@@ -24,13 +24,12 @@ class SubsidyClaimsScreen(ModalScreen):
             yield Static(_("逾期期间和展期期间的利息不贴息 · Esc 关闭"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#claims").border_title = _("财政贴息申报表")
         from branchtui.domain.loans.subsidy import claims_by_quarter
-        from branchtui.store.models import Loan
+        from branchtui.tui.forms.loan_as_of import as_of, as_of_note
 
-        today = self.app.today
-        run_db(self, lambda: claims_by_quarter(list(Loan.select().where(Loan.disbursed.is_null(False))), today),
-               self.show)
+        today = as_of(self.app)  # the overview's Ctrl+D date
+        self.query_one("#claims").border_title = _("财政贴息申报表") + as_of_note(self.app)
+        run_db(self, lambda: claims_by_quarter(None, today), self.show)
 
     def show(self, claims) -> None:
         table = self.query_one("#claims-table", DataTable)

@@ -69,14 +69,18 @@ def test_loan_figures_after_payments(book):
 def test_loan_rows_of_the_small_book(book):
     late, current, applied, later = book
     rows = loan_rows(AS_OF)
-    # most overdue first, then the latest disbursed, the loans never disbursed last
-    assert [r.id for r in rows] == [late.id, later.id, current.id, applied.id]
+    # most overdue first, then the latest disbursed, the loans not disbursed by then last;
+    # ``later`` was applied for only on 2026-04-19: on AS_OF it did not exist yet
+    assert [r.id for r in rows] == [late.id, current.id, applied.id]
     first = rows[0]
     assert (first.days_past_due, first.bucket, first.outstanding, first.overdue) == (
         46, "31-60", D("12000.00"), D("2000.00"))
-    by_id = {r.id: r for r in rows}
-    assert by_id[later.id].outstanding == 0 and by_id[later.id].days_past_due == 0  # not yet disbursed then
-    assert by_id[applied.id].state == "申请"
+    # its state on each date is the last event by then: applied 04-19, approved 04-26, disbursed 05-01
+    assert {r.id: r.state for r in loan_rows(dt.date(2026, 4, 25))}[later.id] == "申请"
+    on_27 = {r.id: r for r in loan_rows(dt.date(2026, 4, 27))}[later.id]
+    assert (on_27.state, on_27.outstanding, on_27.days_past_due) == ("审批", 0, 0)
+    assert {r.id: r.state for r in loan_rows(dt.date(2026, 5, 1))}[later.id] == "还款中"
+    assert {r.id: r.state for r in rows}[applied.id] == "申请"
     assert [r.id for r in loan_rows(AS_OF, bucket="31-60")] == [late.id]
     assert [r.id for r in loan_rows(AS_OF, query="早点")] == [current.id]
 

@@ -156,7 +156,7 @@ def test_more_than_due_by_that_date_refused_unless_prepayment(loan):
 
     pay(loan.id, MAR, "2000")  # exactly what is due: fine
     repayment = pay(loan.id, MAR, "3000", prepayment="是")
-    assert repayment.note == "提前还款"
+    assert repayment.note == "提前还款（减少月供）"
     assert loan_arrears(get_loan(loan.id), MAR).outstanding_principal == D("7000.00")
 
 
@@ -240,8 +240,8 @@ def test_reversal_is_a_negative_entry_and_the_arrears_come_back(loan):
     assert (state.days_past_due, state.bucket) == (46, "31-60")
     assert state.overdue_principal == D("2000.00")
     assert state.outstanding_principal == D("12000.00")
-    # before the reversal's date the payment still counted
-    assert loan_arrears(get_loan(loan.id), dt.date(2026, 4, 9)).days_past_due == 9
+    # a reversed payment counts as never made, also before the reversal's date
+    assert loan_arrears(get_loan(loan.id), dt.date(2026, 4, 9)).days_past_due == 40
 
     # the original is never edited
     assert Repayment.get_by_id(original.id).__data__ == before
