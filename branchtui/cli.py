@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub.add_parser("list", parents=[common], help=_("列出用户"))
     user_remove = user_sub.add_parser("remove", parents=[common], help=_("删除用户"))
     user_remove.add_argument("name")
+    trail = sub.add_parser("audit", parents=[common], help=_("审计记录的哈希链"))
+    trail_sub = trail.add_subparsers(dest="audit_command", metavar="head", required=True)
+    trail_sub.add_parser("head", parents=[common],
+                         help=_("打印最新一行的哈希与行数（抄入纸质台账，日后可证明记录未被改写）"))
     return parser
 
 
@@ -153,6 +157,15 @@ def cmd_check(args) -> int:
         print(_("发现 {n} 个问题").format(n=len(problems)))
         return 1
     print(_("数据库完好：完整性、外键和派生数字均无问题"))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    _open(args)
+    from branchtui.domain.audit import head
+
+    digest, rows = head()
+    print(_("审计链头 {hash}  共 {n} 行").format(hash=digest, n=rows))
     return 0
 
 
@@ -330,5 +343,6 @@ def main(argv: list[str] | None = None) -> int:
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
-               "restore": cmd_restore, "check": cmd_check, "user": cmd_user}.get(args.command, cmd_app)
+               "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
+               "audit": cmd_audit}.get(args.command, cmd_app)
     return handler(args)
