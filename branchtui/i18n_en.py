@@ -952,6 +952,7 @@ CATALOG: dict[str, str] = {
     '新增': 'Created',
     '修改': 'Changed',
     '拒绝': 'Refused',
+    '删除': 'Deleted',
     '时间': 'Time',
     '表': 'Table',
     '操作': 'Action',
@@ -980,4 +981,6 @@ CATALOG: dict[str, str] = {
         "Print the newest row's hash and the row count (copy them into the paper log to prove later "
         "that the trail was not rewritten)",
     "审计链头 {hash}  共 {n} 行": "Audit chain head {hash}  {n} rows",
+    "审计记录（只读 · 仅本支部）": "Audit trail (read only · own branch)",
+    "审计记录（只读 · 不含个人记录）": "Audit trail (read only · no personal records)",
 }

@@ -260,6 +260,25 @@ def history(table: str, row_id: int, limit: int = 50) -> list[Audit]:
     )
 
 
+def _visible(query, limit: int, offset: int = 0) -> list[Audit]:
+    """Rows of ``query`` the current role may see, newest first, personal fields
+    masked for a role that may not see them (see ``access.audit_scope``)."""
+    from branchtui.domain.access import audit_scope, mask_change
+
+    who, condition = audit_scope()
+    if condition is not None:
+        query = query.where(condition)
+    rows = list(query.order_by(Audit.id.desc()).limit(limit).offset(offset))
+    for row in rows:
+        row.before = mask_change(row.before, row.branch_id, who)
+        row.after = mask_change(row.after, row.branch_id, who)
+    return rows
+
+
+def history(table: str, row_id: int, limit: int = 50) -> list[Audit]:
+    return _visible(Audit.select().where((Audit.table == table) & (Audit.row_id == row_id)), limit)
+
+
 def search(*, login: str = "", table: str = "", since=None, until=None, limit: int = 200,
            offset: int = 0) -> list[Audit]:
     """The trail, newest first, filtered by person, table and date (read only:
@@ -269,12 +288,7 @@ def search(*, login: str = "", table: str = "", since=None, until=None, limit: i
     viewer no row about a person; ID numbers and phones masked as for the
     records themselves.
     """
-    from branchtui.domain.access import audit_scope, mask_change
-
-    who, condition = audit_scope()
     query = Audit.select()
-    if condition is not None:
-        query = query.where(condition)
     if login.strip():
         query = query.where(Audit.login.contains(login.strip()))
     if table:
@@ -283,12 +297,28 @@ def search(*, login: str = "", table: str = "", since=None, until=None, limit: i
         query = query.where(Audit.at >= dt.datetime.combine(since, dt.time.min))
     if until:
         query = query.where(Audit.at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
-    rows = list(query.order_by(Audit.id.desc()).limit(limit).offset(offset))
-    for row in rows:
-        row.before = mask_change(row.before, row.branch_id, who)
-        row.after = mask_change(row.after, row.branch_id, who)
-    return rows
+    return _visible(query, limit, offset)
 
 
 def tables() -> list[str]:
-    return [row[0] for row in Audit.select(Audit.table).distinct().order_by(Audit.table).tuples()]
+    """The tables named in the rows the current role may see."""
+    from branchtui.domain.access import audit_scope
+
+    _who, condition = audit_scope()
+    query = Audit.select(Audit.table).distinct()
+    if condition is not None:
+        query = query.where(condition)
+    return [row[0] for row in query.order_by(Audit.table).tuples()]
+
+
+def scope_note() -> str:
+    """What of the trail the current role is shown, for the viewer's title."""
+    from branchtui.domain.access import ADMIN, COMMITTEE, SECRETARY, current_role
+    from branchtui.i18n import _
+
+    role, _own = current_role()
+    if role in (ADMIN, COMMITTEE):
+        return _("审计记录（只读）")
+    if role == SECRETARY:
+        return _("审计记录（只读 · 仅本支部）")
+    return _("审计记录（只读 · 不含个人记录）")

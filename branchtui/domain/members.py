@@ -9,7 +9,7 @@ from typing import Any, Mapping
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.access import current_role, mask_id_for
-from branchtui.domain.idcard import mask, parse_id_number
+from branchtui.domain.idcard import parse_id_number
 from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_date, parse_mobile
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
@@ -129,9 +129,6 @@ def update_member(member_id: int, data: Mapping[str, Any], *, today: dt.date | N
     with audit.transaction():
         member = _load(member_id)
         audit.check_role(Member, member)
-        number = str(data.get("id_number") or "").strip()
-        if "*" in number and number == mask(member.id_number):
-            data = {**data, "id_number": member.id_number}  # shown masked, left as it was
         values = validate_member(data, member_id=member_id, today=today)
         if values["branch"] != member.branch_id:
             was_secretary = Branch.select().where(Branch.secretary == member_id).exists()
