@@ -125,3 +125,41 @@ def test_migration_hashes_rows_written_before_it(tmp_path):
         assert {a.branch_id for a in Audit.select()} == {2}
     finally:
         db.close()
+
+
+def test_postgresql_refuses_changes_to_the_trail_and_chains_it(tmp_path):
+    """The same promises on PostgreSQL, in a database of its own."""
+    import secrets
+
+    psycopg2 = pytest.importorskip("psycopg2")
+    from peewee import DatabaseError
+
+    from branchtui.domain.audit import verify_chain
+    from branchtui.domain.branches import create_branch
+    from branchtui.store.db import open_database
+    from tests.conftest import TODAY
+
+    try:
+        admin = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/test", connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    admin.autocommit = True
+    name = f"bt_{secrets.token_hex(6)}"
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        db = open_database(f"postgresql://postgres@127.0.0.1:5432/{name}")
+        create_branch({"name": "居民一支部"}, today=TODAY)
+        create_branch({"name": "居民二支部"}, today=TODAY)
+        report = verify_chain()
+        assert report.first_bad is None and report.rows == 3  # the committee and two branches
+        for statement in ("UPDATE audit SET login = 'mallory'", "DELETE FROM audit", "TRUNCATE audit"):
+            with pytest.raises(DatabaseError, match="append-only"):
+                with db.atomic():
+                    db.execute_sql(statement)
+        db.execute_sql("ALTER TABLE audit DISABLE TRIGGER audit_append_only")
+        db.execute_sql("UPDATE audit SET login = 'mallory' WHERE id = 2")
+        assert verify_chain().first_bad == 2
+        db.close()
+    finally:
+        admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
