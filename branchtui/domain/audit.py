@@ -56,6 +56,13 @@ def _is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
 
 
+def _lock_writers() -> None:
+    """PostgreSQL: the gate's advisory lock, held until the transaction ends
+    (taking it again in the same transaction returns at once)."""
+    if _is_postgres():
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+
+
 @contextmanager
 def transaction():
     """One short write transaction: the only door to writing.
@@ -71,8 +78,8 @@ def transaction():
     outermost = database.transaction_depth() == 0
     try:
         with database.atomic():
-            if outermost and _is_postgres():
-                database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            if outermost:
+                _lock_writers()
             yield
     except Exception as exc:
         refusal = getattr(exc, "refusal", None)
@@ -167,7 +174,10 @@ def record(table: str, row_id: int | None, action: str, before: dict | None, aft
         "before": None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
         "after": None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
     }
-    with transaction():  # the chain needs the write lock: the previous hash must stay the newest
+    with transaction():
+        # The chain needs the lock even inside a transaction not opened by the gate
+        # (a bulk import's): the previous hash must stay the newest until this commits.
+        _lock_writers()
         previous = Audit.select(Audit.hash).order_by(Audit.id.desc()).limit(1).scalar() or GENESIS
         values["hash"] = chain_hash(previous, canonical(**values))
         Audit.insert(**values).execute()
