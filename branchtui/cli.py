@@ -79,6 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     from branchtui.io.cli import add_parsers
 
     add_parsers(sub, common, _date_arg)
+    trail = sub.add_parser("audit", parents=[common], help=_("审计记录的哈希链"))
+    trail_sub = trail.add_subparsers(dest="audit_command", metavar="head", required=True)
+    trail_sub.add_parser("head", parents=[common],
+                         help=_("打印最新一行的哈希与行数（抄入纸质台账，日后可证明记录未被改写）"))
     return parser
 
 
@@ -156,6 +160,15 @@ def cmd_check(args) -> int:
         print(_("发现 {n} 个问题").format(n=len(problems)))
         return 1
     print(_("数据库完好：完整性、外键和派生数字均无问题"))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    _open(args)
+    from branchtui.domain.audit import head
+
+    digest, rows = head()
+    print(_("审计链头 {hash}  共 {n} 行").format(hash=digest, n=rows))
     return 0
 
 
@@ -342,5 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
                "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
+<<<<<<< HEAD
                "import": cmd_data, "export": cmd_data, "report": cmd_data}.get(args.command, cmd_app)
+=======
+               "audit": cmd_audit}.get(args.command, cmd_app)
+>>>>>>> gate
     return handler(args)

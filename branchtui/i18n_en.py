@@ -950,6 +950,7 @@ CATALOG: dict[str, str] = {
     '新增': 'Created',
     '修改': 'Changed',
     '拒绝': 'Refused',
+    '删除': 'Deleted',
     '时间': 'Time',
     '表': 'Table',
     '操作': 'Action',
@@ -985,6 +986,19 @@ CATALOG: dict[str, str] = {
     '截至日期': 'As-of date',
     '缩短期限': 'Shorter term',
     '减少月供': 'Smaller installments',
+    "不能修改或删除自己的用户登记（{login}）：请另一位管理员办理":
+        "You may not change or remove your own registration ({login}): ask another administrator",
+    "审计记录 #{id} 与哈希链不符：该行或其前一行在写入后被改动或删除（共核对 {n} 行）":
+        "Audit row #{id} does not match the hash chain: it or the row before it was changed or deleted "
+        "after writing ({n} rows checked)",
+    "审计链": "Audit chain",
+    "审计记录的哈希链": "The audit trail's hash chain",
+    "打印最新一行的哈希与行数（抄入纸质台账，日后可证明记录未被改写）":
+        "Print the newest row's hash and the row count (copy them into the paper log to prove later "
+        "that the trail was not rewritten)",
+    "审计链头 {hash}  共 {n} 行": "Audit chain head {hash}  {n} rows",
+    "审计记录（只读 · 仅本支部）": "Audit trail (read only · own branch)",
+    "审计记录（只读 · 不含个人记录）": "Audit trail (read only · no personal records)",
 }
 
 from branchtui.io.i18n_en import CATALOG as _IO_CATALOG  # noqa: E402  (import, export, reports)

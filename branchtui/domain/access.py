@@ -11,14 +11,17 @@ administrator. Once users exist, a login not among them may only read.
 | secretary | 支部书记 | records of their own branch only | no            |
 | viewer    | 只读     | nothing                          | no            |
 
-``require()`` is to be called *before* the write's transaction opens: a
-refusal leaves an audit row (action "refused"), which an enclosing
-transaction would roll back together with the refused write.
+Every check runs inside the write's transaction (``audit.transaction``), on
+what the database holds then; a refusal raises ``PermissionDenied`` and the
+gate leaves its audit row (action "refused") once the refused write has
+rolled back. Users, roles, standards, policy, targets and campaign phases are
+town-wide; nobody changes their own user registration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from peewee import JOIN, IntegrityError
@@ -131,6 +134,15 @@ def _refusal(action: str, branch_id: int | None, role: str, own_branch: int | No
     return _("您（{login}）是只读用户，不能{what}").format(login=login, what=what)
 
 
+def _refuse(message: str, *, action: str, role: str, branch_id: int | None, table: str,
+            row_id: int | None) -> PermissionDenied:
+    """The refusal to raise; ``audit.transaction`` records it once the refused
+    write has rolled back."""
+    return PermissionDenied(message, action=action, role=role, branch_id=branch_id, refusal={
+        "table": table[:40], "row_id": row_id,
+        "after": {"action": action, "branch_id": branch_id, "role": role, "reason": message}})
+
+
 def require(action: str, branch_id: int | None, *, table: str | None = None,
             row_id: int | None = None) -> None:
     """Raise PermissionDenied (and audit the refusal) unless the current role may do ``action``.
@@ -138,58 +150,152 @@ def require(action: str, branch_id: int | None, *, table: str | None = None,
     ``action``: READ, MANAGE_USERS, RESTORE, BACKUP, or any other string
     (such as "member.update"), which counts as a write. ``branch_id``: the
     branch the record belongs to, None for town-wide records. ``table`` and
-    ``row_id`` go into the audit row of a refusal.
+    ``row_id`` go into the audit row of a refusal. Called inside a write's
+    transaction, the refusal is recorded when that transaction has rolled back.
     """
     role, own_branch = current_role()
     message = _refusal(action, branch_id, role, own_branch)
     if message is None:
         return
     with audit.transaction():
-        audit.record((table or "access")[:40], row_id, "refused", None,
-                     {"action": action, "branch_id": branch_id, "role": role, "reason": message})
-    raise PermissionDenied(message, action=action, role=role, branch_id=branch_id)
+        raise _refuse(message, action=action, role=role, branch_id=branch_id,
+                      table=table or "access", row_id=row_id)
+
+
+# Town-wide records, whatever branch column they carry: the committee's alone
+# (targets and year-end appraisals are set for a branch by the town).
+TOWN_TABLES = frozenset({"committee", "standard", "standard_item", "policy", "target", "appraisal",
+                         "campaign", "campaign_phase", "activity_kind"})
+# Tables whose rows describe a person: a viewer sees none of them in the trail.
+PERSONAL_TABLES = ("member", "borrower", "loan_partner", USER_TABLE)
+PERSONAL_FIELDS = ("id_number", "phone", "mobile", "address")
+
+
+def branch_of_values(table: str, values: dict) -> int | None:
+    """The branch a row belongs to, from its column values, through its parents
+    as the database holds them now (None for town-wide records)."""
+    from branchtui.store.models import Activity, Inspection, Loan, Room
+
+    if table in TOWN_TABLES or table == USER_TABLE:
+        return None
+    if table == Branch._meta.table_name:
+        return values.get("id")
+    if values.get("branch_id"):
+        return values["branch_id"]
+    if values.get("room_id"):
+        return Room.select(Room.branch).where(Room.id == values["room_id"]).scalar()
+    if values.get("loan_id"):
+        return Loan.select(Loan.branch).where(Loan.id == values["loan_id"]).scalar()
+    if values.get("inspection_id"):
+        return (Room.select(Room.branch).join(Inspection, on=(Inspection.room == Room.id))
+                .where(Inspection.id == values["inspection_id"]).scalar())
+    if values.get("activity_id"):
+        return Activity.select(Activity.branch).where(Activity.id == values["activity_id"]).scalar()
+    return None
 
 
 def branch_of(instance) -> int | None:
     """The branch a record belongs to (None for town-wide records)."""
-    from branchtui.store.models import Inspection, Loan, Room
-
-    if isinstance(instance, Branch):
-        return instance.id
-    data = instance.__data__
-    if data.get("branch"):
-        return data["branch"]
-    if data.get("room"):
-        return Room.select(Room.branch).where(Room.id == data["room"]).scalar()
-    if data.get("loan"):
-        return Loan.select(Loan.branch).where(Loan.id == data["loan"]).scalar()
-    if data.get("inspection"):
-        return (Room.select(Room.branch).join(Inspection, on=(Inspection.room == Room.id))
-                .where(Inspection.id == data["inspection"]).scalar())
-    return None
+    return branch_of_values(instance._meta.table_name, audit.snapshot(instance))
 
 
-def check_write(instance, before: dict | None = None) -> None:
-    """Refuse a write the current role may not make: the record's branch, and for
-    a change its branch before (a secretary may not move a member away either).
+def _user_refusal(role: str, own_branch: int | None, stored) -> str | None:
+    """Users are the administrator's alone, and nobody changes their own role."""
+    message = _refusal(MANAGE_USERS, None, role, own_branch)
+    # The only user may unregister (back to single-user mode); otherwise another admin must.
+    if message is None and stored is not None and stored.login == audit.current_login() \
+            and User.select().where(User.id != stored.id).exists():
+        message = _("不能修改或删除自己的用户登记（{login}）：请另一位管理员办理").format(login=stored.login)
+    return message
+
+
+def check_model(model, stored=None) -> None:
+    """Refuse, before any input is looked at, a role that may not write ``model``
+    at all, or may not touch ``stored`` (the existing row, as the database holds it)."""
+    role, own_branch = current_role()
+    table = model._meta.table_name
+    row_id = stored.id if stored is not None else None
+    if table == USER_TABLE:
+        message = _user_refusal(role, own_branch, stored)
+        if message is not None:
+            raise _refuse(message, action=MANAGE_USERS, role=role, branch_id=None, table=table, row_id=row_id)
+        return
+    if role in (ADMIN, COMMITTEE):
+        return
+    if stored is not None:
+        branch_id = branch_of(stored)
+    elif table in TOWN_TABLES or table == Branch._meta.table_name:
+        branch_id = None  # a new branch is the town's to create
+    elif role == SECRETARY and own_branch is not None:
+        return  # which branch the new record goes to is checked when it is written
+    else:
+        branch_id = None
+    message = _refusal(WRITE, branch_id, role, own_branch)
+    if message is not None:
+        raise _refuse(message, action=WRITE, role=role, branch_id=branch_id, table=table, row_id=row_id)
+
+
+def check_write(instance, stored=None) -> None:
+    """Refuse a write the current role may not make: the record's branch as it
+    will be, and for a change its branch as the database holds it now (a
+    secretary may neither change another branch's record nor move one into or
+    out of their own). Users: the administrator's, and never one's own.
 
     Called by ``audit.save_audited`` for every write, so no screen or command
     can get round it. The refusal is audited by ``audit.transaction`` after the
     write's transaction has rolled back.
     """
     role, own_branch = current_role()
+    table = instance._meta.table_name
+    if table == USER_TABLE:
+        message = _user_refusal(role, own_branch, stored)
+        if message is not None:
+            raise _refuse(message, action=MANAGE_USERS, role=role, branch_id=None, table=table,
+                          row_id=instance.id)
+        return
     if role in (ADMIN, COMMITTEE):
         return
-    table = instance._meta.table_name
     branches = {branch_of(instance)}
-    if before is not None and "branch_id" in before:
-        branches.add(before["branch_id"])
+    if stored is not None:
+        branches.add(branch_of(stored))
     for branch_id in sorted(branches, key=lambda b: (b is None, b or 0)):
         message = _refusal(WRITE, branch_id, role, own_branch)
         if message is not None:
-            raise PermissionDenied(message, action=WRITE, role=role, branch_id=branch_id, refusal={
-                "table": table[:40], "row_id": instance.id,
-                "after": {"action": WRITE, "branch_id": branch_id, "role": role, "reason": message}})
+            raise _refuse(message, action=WRITE, role=role, branch_id=branch_id, table=table,
+                          row_id=instance.id)
+
+
+def audit_scope(who: tuple[str, int | None] | None = None):
+    """(role, the audit rows the role may see as a query condition or None for all)."""
+    from branchtui.store.models import Audit
+
+    who = who or current_role()
+    role, own_branch = who
+    if role in (ADMIN, COMMITTEE):
+        return who, None
+    if role == SECRETARY and own_branch is not None:
+        return who, Audit.branch_id == own_branch
+    if role == SECRETARY:
+        return who, Audit.id < 0
+    return who, Audit.table.not_in(PERSONAL_TABLES)
+
+
+def mask_change(text: str | None, branch_id: int | None, who: tuple[str, int | None]) -> str | None:
+    """An audit row's before/after JSON with the personal fields masked for a
+    role that may not see them in full."""
+    if not text:
+        return text
+    role, own_branch = who
+    if role in (ADMIN, COMMITTEE) or (role == SECRETARY and own_branch is not None
+                                      and branch_id == own_branch):
+        return text
+    values = json.loads(text)
+    if not isinstance(values, dict) or not any(values.get(k) for k in PERSONAL_FIELDS):
+        return text
+    for key in PERSONAL_FIELDS:
+        if isinstance(values.get(key), str) and values[key]:
+            values[key] = mask(values[key])
+    return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
 
 def allowed(action: str, branch_id: int | None) -> bool:
@@ -260,21 +366,21 @@ def add_user(login: str, role: str, branch_name: str | None = None) -> UserRow:
     ``role``: admin / committee / secretary / viewer, or 管理员 / 镇党委 /
     支部书记 / 只读. The first user registered must be an admin.
     """
-    require(MANAGE_USERS, None, table=USER_TABLE)
-    login = _clean_login(login)
-    role = _parse_role(role)
-    branch = None
-    branch_name = (branch_name or "").strip()
-    if role == SECRETARY:
-        if not branch_name:
-            raise ValidationError("branch", _("支部书记须指定所在支部"))
-        branch = Branch.get_or_none(Branch.name == branch_name)
-        if branch is None:
-            raise ValidationError("branch", _("没有名为“{name}”的支部").format(name=branch_name))
-    elif branch_name:
-        raise ValidationError("branch", _("只有支部书记需要指定支部"))
     try:
         with audit.transaction():
+            audit.check_role(User)
+            login = _clean_login(login)
+            role = _parse_role(role)
+            branch = None
+            branch_name = (branch_name or "").strip()
+            if role == SECRETARY:
+                if not branch_name:
+                    raise ValidationError("branch", _("支部书记须指定所在支部"))
+                branch = Branch.get_or_none(Branch.name == branch_name)
+                if branch is None:
+                    raise ValidationError("branch", _("没有名为“{name}”的支部").format(name=branch_name))
+            elif branch_name:
+                raise ValidationError("branch", _("只有支部书记需要指定支部"))
             if User.select().where(User.login == login).exists():
                 raise ValidationError("login", _("用户“{login}”已登记").format(login=login))
             if role != ADMIN and not User.select().exists():
@@ -287,10 +393,11 @@ def add_user(login: str, role: str, branch_name: str | None = None) -> UserRow:
 
 
 def remove_user(login: str) -> None:
-    """Unregister a login (admin only); the last admin stays while others remain."""
-    require(MANAGE_USERS, None, table=USER_TABLE)
-    login = _clean_login(login)
+    """Unregister a login (admin only, never one's own); the last admin stays
+    while others remain."""
     with audit.transaction():
+        audit.check_role(User)
+        login = _clean_login(login)
         user = User.get_or_none(User.login == login)
         if user is None:
             raise NotFound(_("没有登记用户“{login}”").format(login=login))
@@ -299,9 +406,7 @@ def remove_user(login: str) -> None:
             others = User.select().where(User.id != user.id).count()
             if admins == 1 and others > 0:
                 raise ValidationError("login", _("不能删除最后一位管理员：请先登记另一位管理员"))
-        before = audit.snapshot(user)
-        user.delete_instance()
-        audit.record(USER_TABLE, before["id"], "delete", before, None)
+        audit.delete_audited(user)
 
 
 def list_users() -> list[UserRow]:

@@ -21,13 +21,14 @@ def kind_choices() -> list[tuple[str, str]]:
 
 
 def add_kind(name: str) -> ActivityKind:
-    c = Collector()
-    name = c.take("name", clean_text, name, "name", "活动类别", 20, required=True)
-    if name and ActivityKind.select().where(ActivityKind.name == name).exists():
-        c.add("name", _("已有活动类别“{name}”").format(name=name))
-    c.raise_if_any()
-    position = (ActivityKind.select(fn.COALESCE(fn.MAX(ActivityKind.position), -1)).scalar()) + 1
     with audit.transaction():
+        audit.check_role(ActivityKind)
+        c = Collector()
+        name = c.take("name", clean_text, name, "name", "活动类别", 20, required=True)
+        if name and ActivityKind.select().where(ActivityKind.name == name).exists():
+            c.add("name", _("已有活动类别“{name}”").format(name=name))
+        c.raise_if_any()
+        position = (ActivityKind.select(fn.COALESCE(fn.MAX(ActivityKind.position), -1)).scalar()) + 1
         kind = ActivityKind(name=name, position=position)
         audit.save_audited(kind)
     return kind
@@ -72,14 +73,12 @@ def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) 
 
 def save_activity(data: Mapping[str, Any], *, activity_id: int | None = None,
                   today: dt.date | None = None) -> Activity:
-    activity = Activity.get_or_none(Activity.id == activity_id) if activity_id else Activity()
-    if activity is None:
-        raise NotFound(_("活动记录不存在（可能已被他人删除）"))
-    before = audit.snapshot(activity) if activity_id else None
-    for key, value in validate_activity(data, today=today).items():
-        setattr(activity, key, value)
     with audit.transaction():
-        audit.save_audited(activity, before)
+        activity = get_activity(activity_id) if activity_id else Activity()
+        audit.check_role(Activity, activity if activity_id else None)
+        for key, value in validate_activity(data, today=today).items():
+            setattr(activity, key, value)
+        audit.save_audited(activity)
     return activity
 
 

@@ -19,9 +19,11 @@ DEFAULT_COMMITTEE = "镇党委"
 
 
 def ensure_committee(name: str = DEFAULT_COMMITTEE) -> Committee:
-    committee = Committee.select().order_by(Committee.id).first()
-    if committee is None:
-        with audit.transaction():
+    """The town committee, created on the first write that needs it (inside that write's gate)."""
+    with audit.transaction():
+        audit.check_role(Committee)
+        committee = Committee.select().order_by(Committee.id).first()
+        if committee is None:
             committee = Committee(name=name)
             audit.save_audited(committee)
     return committee
@@ -62,15 +64,17 @@ def validate_branch(data: Mapping[str, Any], *, branch_id: int | None = None,
     return v
 
 
-def _write(branch: Branch, values: dict, before: dict | None) -> Branch:
-    return audit.save_named(branch, values, before, clash_field="name",
+def _write(branch: Branch, values: dict) -> Branch:
+    return audit.save_named(branch, values, clash_field="name",
                             clash_message=_("已有同名支部“{name}”").format(name=values["name"]))
 
 
 def create_branch(data: Mapping[str, Any], *, today: dt.date | None = None) -> Branch:
-    values = validate_branch(data, today=today)
-    committee = ensure_committee()
-    return _write(Branch(committee=committee), values, None)
+    with audit.transaction():
+        audit.check_role(Branch)
+        values = validate_branch(data, today=today)
+        committee = ensure_committee()
+        return _write(Branch(committee=committee), values)
 
 
 def get_branch(branch_id: int) -> Branch:
@@ -81,9 +85,10 @@ def get_branch(branch_id: int) -> Branch:
 
 
 def update_branch(branch_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Branch:
-    branch = get_branch(branch_id)
-    before = audit.snapshot(branch)
-    return _write(branch, validate_branch(data, branch_id=branch_id, today=today), before)
+    with audit.transaction():
+        branch = get_branch(branch_id)
+        audit.check_role(Branch, branch)
+        return _write(branch, validate_branch(data, branch_id=branch_id, today=today))
 
 
 def branch_choices() -> list[tuple[str, int]]:

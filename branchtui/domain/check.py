@@ -5,7 +5,8 @@ keep those promises themselves), then what the domain promises and a
 database cannot enforce: dates that follow the rules, a secretary in their
 own branch, loan states that agree with their records, reversals that are
 exact opposites, summary figures equal to plain counts, one current
-standard, inspection results against their own standard's items.
+standard, inspection results against their own standard's items, and the
+audit trail's hash chain (the first row that does not match is named).
 """
 
 from __future__ import annotations
@@ -211,6 +212,16 @@ def _inspections() -> list[str]:
         iid=iid, rid=rid, item=item, other=other, own=own) for rid, iid, own, item, other in rows]
 
 
+def _audit_chain() -> list[str]:
+    from branchtui.domain.audit import verify_chain
+
+    report = verify_chain()
+    if report.first_bad is None:
+        return []
+    return [_("审计记录 #{id} 与哈希链不符：该行或其前一行在写入后被改动或删除（共核对 {n} 行）").format(
+        id=report.first_bad, n=report.rows)]
+
+
 CHECKS = (
     ("党员日期", _members),
     ("支部书记", _secretaries),
@@ -218,6 +229,7 @@ CHECKS = (
     ("还款冲正", _reversals),
     ("现行标准", _standards),
     ("检查结果", _inspections),
+    ("审计链", _audit_chain),
 )
 
 

@@ -52,12 +52,12 @@ def validate_equipment(data: Mapping[str, Any], *, today: dt.date | None = None)
 
 def save_equipment(data: Mapping[str, Any], *, equipment_id: int | None = None,
                    today: dt.date | None = None) -> Equipment:
-    piece = get_equipment(equipment_id) if equipment_id else Equipment()
-    before = audit.snapshot(piece) if equipment_id else None
-    for key, value in validate_equipment(data, today=today).items():
-        setattr(piece, key, value)
     with audit.transaction():
-        audit.save_audited(piece, before)
+        piece = get_equipment(equipment_id) if equipment_id else Equipment()
+        audit.check_role(Equipment, piece if equipment_id else None)
+        for key, value in validate_equipment(data, today=today).items():
+            setattr(piece, key, value)
+        audit.save_audited(piece)
     return piece
 
 

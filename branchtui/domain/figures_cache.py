@@ -17,7 +17,6 @@ from decimal import Decimal
 from peewee import fn
 
 from branchtui import __version__
-from branchtui.store.db import database
 from branchtui.store.models import Audit, FiguresCache
 
 log = logging.getLogger(__name__)
@@ -74,11 +73,10 @@ def remembered(kind: str, as_of: dt.date, compute, cls):
     result = compute()
     try:
         payload = json.dumps(asdict(result), default=_encode, ensure_ascii=False)
-        with database.atomic():
-            (FiguresCache.insert(key=key, audit_id=mark, payload=payload)
-             .on_conflict(conflict_target=[FiguresCache.key],
-                          update={FiguresCache.audit_id: mark, FiguresCache.payload: payload})
-             .execute())
+        from branchtui.domain.audit import store_derived
+
+        store_derived(FiguresCache, FiguresCache.key, {"key": key, "audit_id": mark, "payload": payload},
+                      {FiguresCache.audit_id: mark, FiguresCache.payload: payload})
     except Exception as exc:  # read-only file, busy database: the figures are right anyway
         log.info("figures cache not stored: %s", exc)
     return result

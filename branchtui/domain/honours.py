@@ -20,39 +20,40 @@ def _flag(value) -> bool:
 
 
 def save_appraisal(data: Mapping[str, Any]) -> Appraisal:
-    c = Collector()
-    year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
-    score = c.take("score", parse_int, data.get("score"), "score", "得分", 0, 100)
-    notes = {key: c.take(key, clean_text, data.get(key), key, label, 200)
-             for key, label in (("goals_note", "目标落实说明"), ("rules_note", "制度落实说明"),
-                                ("tasks_note", "任务落实说明"))}
-    secretary = c.take("secretary", clean_text, data.get("secretary"), "secretary", "书记", 30)
-    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
-    c.raise_if_any()
-    row = Appraisal.get_or_none((Appraisal.branch == branch.id) & (Appraisal.year == year))
-    before = audit.snapshot(row) if row else None
-    row = row or Appraisal(branch=branch.id, year=year)
-    row.secretary, row.score = secretary, score
-    row.goals_ok, row.rules_ok, row.tasks_ok = (_flag(data.get(k)) for k in ("goals_ok", "rules_ok", "tasks_ok"))
-    for key, value in notes.items():
-        setattr(row, key, value)
     with audit.transaction():
-        audit.save_audited(row, before)
+        audit.check_role(Appraisal)
+        c = Collector()
+        year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
+        score = c.take("score", parse_int, data.get("score"), "score", "得分", 0, 100)
+        notes = {key: c.take(key, clean_text, data.get(key), key, label, 200)
+                 for key, label in (("goals_note", "目标落实说明"), ("rules_note", "制度落实说明"),
+                                    ("tasks_note", "任务落实说明"))}
+        secretary = c.take("secretary", clean_text, data.get("secretary"), "secretary", "书记", 30)
+        branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
+        c.raise_if_any()
+        row = Appraisal.get_or_none((Appraisal.branch == branch.id) & (Appraisal.year == year))
+        row = row or Appraisal(branch=branch.id, year=year)
+        row.secretary, row.score = secretary, score
+        row.goals_ok, row.rules_ok, row.tasks_ok = (_flag(data.get(k)) for k in ("goals_ok", "rules_ok", "tasks_ok"))
+        for key, value in notes.items():
+            setattr(row, key, value)
+        audit.save_audited(row)
     return row
 
 
 def save_honour(data: Mapping[str, Any]) -> Honour:
-    c = Collector()
-    name = c.take("name", clean_text, data.get("name"), "name", "荣誉称号", 40, required=True)
-    level = c.take("level", parse_choice, data.get("level"), LEVELS, "level", "级别")
-    year = c.take("year", parse_int, data.get("year"), "year", "年度", 1949, 2100, required=True)
-    person = c.take("person", clean_text, data.get("person"), "person", "获奖个人", 30)
-    branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
-    branch_id = branch.id if branch else None
-    if not branch_id and not person and "branch" not in c.errors:
-        c.add("person", _("请填写获奖的支部或个人"))
-    c.raise_if_any()
     with audit.transaction():
+        audit.check_role(Honour)
+        c = Collector()
+        name = c.take("name", clean_text, data.get("name"), "name", "荣誉称号", 40, required=True)
+        level = c.take("level", parse_choice, data.get("level"), LEVELS, "level", "级别")
+        year = c.take("year", parse_int, data.get("year"), "year", "年度", 1949, 2100, required=True)
+        person = c.take("person", clean_text, data.get("person"), "person", "获奖个人", 30)
+        branch = c.ref("branch", Branch, data.get("branch"), _("所选支部不存在"), required=False)
+        branch_id = branch.id if branch else None
+        if not branch_id and not person and "branch" not in c.errors:
+            c.add("person", _("请填写获奖的支部或个人"))
+        c.raise_if_any()
         honour = Honour(name=name, level=level, year=year, branch=branch_id, person=person)
         audit.save_audited(honour)
     return honour

@@ -53,20 +53,21 @@ def record_round(data: Mapping[str, Any], rooms: Mapping[int, list[ItemResult]],
                  standard_id: int, today: dt.date | None = None) -> list[Inspection]:
     """One inspection per room, all on one date by one inspector, in one transaction."""
     today = today or dt.date.today()
-    c = Collector()
-    date, inspector = _header(data, today, c)
-    notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
-    known = {r.id for r in Room.select(Room.id).where(Room.id << list(rooms))} if rooms else set()
-    if not rooms:
-        c.add("results", _("本轮没有要记录的活动室"))
-    for room_id, results in rooms.items():
-        if room_id not in known:
-            c.add("results", _("活动室不存在（可能已被他人删除）"))
-        _check_results(standard_id, results, c)
-    c.raise_if_any()
     created = []
     try:
         with audit.transaction():
+            audit.check_role(Inspection)
+            c = Collector()
+            date, inspector = _header(data, today, c)
+            notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
+            known = {r.id for r in Room.select(Room.id).where(Room.id << list(rooms))} if rooms else set()
+            if not rooms:
+                c.add("results", _("本轮没有要记录的活动室"))
+            for room_id, results in rooms.items():
+                if room_id not in known:
+                    c.add("results", _("活动室不存在（可能已被他人删除）"))
+                _check_results(standard_id, results, c)
+            c.raise_if_any()
             for room_id, results in rooms.items():
                 inspection = Inspection(room=room_id, standard=standard_id, date=date,
                                         inspector=inspector, notes=notes)

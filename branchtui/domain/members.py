@@ -70,9 +70,11 @@ def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
             c.add("gender", _("性别与身份证号码不符（身份证为{g}）").format(g=_(info.gender)))
         clash = Member.select(Member, Branch).join(Branch).where(
             (Member.id_number == info.number) & (Member.id != (member_id or 0))).first()
-        if clash:
+        if clash and mask_id_for(clash.id_number, clash.branch_id) == clash.id_number:
             c.add("id_number", _("该身份证号码已登记：{name}（{branch}）").format(
                 name=clash.name, branch=clash.branch.name))
+        elif clash:  # someone not allowed to see that member learns only that much
+            c.add("id_number", _("该身份证号码已登记"))
     v["gender"] = c.take("gender", parse_choice, gender, GENDERS, "gender", "性别")
     v["birth_date"] = birth
     if birth and birth > today:
@@ -97,31 +99,42 @@ def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
     return v
 
 
-def _write(member: Member, values: dict, before: dict | None) -> Member:
-    return audit.save_named(member, values, before, clash_field="id_number",
+def _write(member: Member, values: dict) -> Member:
+    return audit.save_named(member, values, clash_field="id_number",
                             clash_message=_("该身份证号码已登记"))
 
 
 def create_member(data: Mapping[str, Any], *, today: dt.date | None = None) -> Member:
-    return _write(Member(), validate_member(data, today=today), None)
+    with audit.transaction():
+        audit.check_role(Member)
+        return _write(Member(), validate_member(data, today=today))
 
 
-def get_member(member_id: int) -> Member:
+def _load(member_id: int) -> Member:
     member = Member.get_or_none(Member.id == member_id)
     if member is None:
         raise NotFound(_("党员记录不存在（可能已被他人删除）"))
     return member
 
 
+def get_member(member_id: int) -> Member:
+    """The member as the current login may see it: the ID number masked unless
+    the role may see it in full (do not save this instance)."""
+    member = _load(member_id)
+    member.id_number = mask_id_for(member.id_number, member.branch_id)
+    return member
+
+
 def update_member(member_id: int, data: Mapping[str, Any], *, today: dt.date | None = None) -> Member:
-    member = get_member(member_id)
-    before = audit.snapshot(member)
-    values = validate_member(data, member_id=member_id, today=today)
-    if values["branch"] != member.branch_id:
-        was_secretary = Branch.select().where(Branch.secretary == member_id).exists()
-        if was_secretary:
-            raise ValidationError("branch", _("该党员是原支部书记，请先在原支部更换书记后再转移"))
-    return _write(member, values, before)
+    with audit.transaction():
+        member = _load(member_id)
+        audit.check_role(Member, member)
+        values = validate_member(data, member_id=member_id, today=today)
+        if values["branch"] != member.branch_id:
+            was_secretary = Branch.select().where(Branch.secretary == member_id).exists()
+            if was_secretary:
+                raise ValidationError("branch", _("该党员是原支部书记，请先在原支部更换书记后再转移"))
+        return _write(member, values)
 
 
 @dataclass(frozen=True)

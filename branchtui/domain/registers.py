@@ -18,25 +18,26 @@ FIGURES = (("population", "人口"), ("households", "户数"), ("employed", "就
 
 def save_register(data: Mapping[str, Any], *, today: dt.date | None = None) -> Register:
     today = today or dt.date.today()
-    c = Collector()
-    day = c.take("date", parse_date, data.get("date"), "date", "统计日期")
-    if day and day > today:
-        c.add("date", _("统计日期不能晚于今天"))
-    values = {key: c.take(key, parse_int, data.get(key), key, label, 0, 10_000_000, required=True)
-              for key, label in FIGURES}
-    if values["households"] is not None and values["population"] is not None \
-            and values["households"] > values["population"]:
-        c.add("households", _("户数不能多于人口"))
-    for key in ("employed", "laid_off"):
-        if values[key] is not None and values["population"] is not None and values[key] > values["population"]:
-            c.add(key, _("不能多于人口"))
-    for key, label in (("low_income", "低收入户"), ("family_planning", "计生合格户")):
-        if values[key] is not None and values["households"] is not None and values[key] > values["households"]:
-            c.add(key, _("{label}不能多于户数").format(label=_(label)))
-    notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
-    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
-    c.raise_if_any()
     with audit.transaction():
+        audit.check_role(Register)
+        c = Collector()
+        day = c.take("date", parse_date, data.get("date"), "date", "统计日期")
+        if day and day > today:
+            c.add("date", _("统计日期不能晚于今天"))
+        values = {key: c.take(key, parse_int, data.get(key), key, label, 0, 10_000_000, required=True)
+                  for key, label in FIGURES}
+        if values["households"] is not None and values["population"] is not None \
+                and values["households"] > values["population"]:
+            c.add("households", _("户数不能多于人口"))
+        for key in ("employed", "laid_off"):
+            if values[key] is not None and values["population"] is not None and values[key] > values["population"]:
+                c.add(key, _("不能多于人口"))
+        for key, label in (("low_income", "低收入户"), ("family_planning", "计生合格户")):
+            if values[key] is not None and values["households"] is not None and values[key] > values["households"]:
+                c.add(key, _("{label}不能多于户数").format(label=_(label)))
+        notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
+        branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
+        c.raise_if_any()
         register = Register(branch=branch.id, date=day, notes=notes, **values)
         audit.save_audited(register)
     return register

@@ -24,23 +24,23 @@ def get_rule(rule_id: int) -> RoomRule:
 def save_rule(data: Mapping[str, Any], *, rule_id: int | None = None,
               today: dt.date | None = None) -> RoomRule:
     today = today or dt.date.today()
-    c = Collector()
-    name = c.take("name", clean_text, data.get("name"), "name", "制度名称", 30, required=True)
-    adopted = c.take("adopted", parse_date, data.get("adopted"), "adopted", "制定日期", required=False)
-    notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
-    posted = str(data.get("posted", "是")).strip() not in ("否", "False", "0", "")
-    if adopted and adopted > today:
-        c.add("adopted", _("制定日期不能晚于今天"))
-    room = c.ref("room", Room, data.get("room"), _("请选择活动室"))
-    if room is not None and name and RoomRule.select().where((RoomRule.room == room.id) & (RoomRule.name == name)
-                                          & (RoomRule.id != (rule_id or 0))).exists():
-        c.add("name", _("本活动室已登记“{name}”").format(name=name))
-    c.raise_if_any()
-    rule = get_rule(rule_id) if rule_id else RoomRule()
-    before = audit.snapshot(rule) if rule_id else None
-    rule.room, rule.name, rule.adopted, rule.posted, rule.notes = room.id, name, adopted, posted, notes
     with audit.transaction():
-        audit.save_audited(rule, before)
+        rule = get_rule(rule_id) if rule_id else RoomRule()
+        audit.check_role(RoomRule, rule if rule_id else None)
+        c = Collector()
+        name = c.take("name", clean_text, data.get("name"), "name", "制度名称", 30, required=True)
+        adopted = c.take("adopted", parse_date, data.get("adopted"), "adopted", "制定日期", required=False)
+        notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
+        posted = str(data.get("posted", "是")).strip() not in ("否", "False", "0", "")
+        if adopted and adopted > today:
+            c.add("adopted", _("制定日期不能晚于今天"))
+        room = c.ref("room", Room, data.get("room"), _("请选择活动室"))
+        if room is not None and name and RoomRule.select().where(
+                (RoomRule.room == room.id) & (RoomRule.name == name) & (RoomRule.id != (rule_id or 0))).exists():
+            c.add("name", _("本活动室已登记“{name}”").format(name=name))
+        c.raise_if_any()
+        rule.room, rule.name, rule.adopted, rule.posted, rule.notes = room.id, name, adopted, posted, notes
+        audit.save_audited(rule)
     return rule
 
 

@@ -73,17 +73,13 @@ def get_room(room_id: int) -> Room:
 def save_room(data: Mapping[str, Any], *, room_id: int | None = None,
               today: dt.date | None = None) -> Room:
     """Create the branch's room, or update room ``room_id``."""
-    if room_id is not None:
-        room = get_room(room_id)
-        before = audit.snapshot(room)
-    else:
-        room, before = Room(), None
-    values = validate_room(data, room_id=room_id, today=today)
-    for key, value in values.items():
-        setattr(room, key, value)
     try:
         with audit.transaction():
-            audit.save_audited(room, before)
+            room = get_room(room_id) if room_id is not None else Room()
+            audit.check_role(Room, room if room_id is not None else None)
+            for key, value in validate_room(data, room_id=room_id, today=today).items():
+                setattr(room, key, value)
+            audit.save_audited(room)
     except IntegrityError:
         raise ValidationError("branch", _("该支部已有活动室：一个支部只设一个活动室")) from None
     return room

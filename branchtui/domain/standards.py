@@ -66,14 +66,16 @@ def list_standards() -> list[StandardInfo]:
 
 
 def create_standard(data: Mapping[str, Any]) -> Standard:
-    c = Collector()
-    name = c.take("name", clean_text, data.get("name"), "name", "标准名称", 30, required=True)
-    description = c.take("description", clean_text, data.get("description"), "description", "说明", 500)
-    if name and Standard.select().where(Standard.name == name).exists():
-        c.add("name", _("已有同名标准“{name}”").format(name=name))
-    c.raise_if_any()
     try:
         with audit.transaction():
+            audit.check_role(Standard)
+            c = Collector()
+            name = c.take("name", clean_text, data.get("name"), "name", "标准名称", 30, required=True)
+            description = c.take("description", clean_text, data.get("description"), "description",
+                                 "说明", 500)
+            if name and Standard.select().where(Standard.name == name).exists():
+                c.add("name", _("已有同名标准“{name}”").format(name=name))
+            c.raise_if_any()
             standard = Standard(name=name, description=description,
                                 is_current=not Standard.select().exists())
             audit.save_audited(standard)
@@ -83,19 +85,20 @@ def create_standard(data: Mapping[str, Any]) -> Standard:
 
 
 def add_item(standard_id: int, data: Mapping[str, Any]) -> StandardItem:
-    get_standard(standard_id)
-    c = Collector()
-    name = c.take("name", clean_text, data.get("name"), "name", "项目名称", 30, required=True)
-    category = c.take("category", parse_choice, data.get("category") or "设施", CATEGORIES,
-                      "category", "类别")
-    requirement = c.take("requirement", clean_text, data.get("requirement"), "requirement", "要求", 200)
-    if name and StandardItem.select().where(
-            (StandardItem.standard == standard_id) & (StandardItem.name == name)).exists():
-        c.add("name", _("本标准已有项目“{name}”").format(name=name))
-    c.raise_if_any()
-    position = (StandardItem.select(fn.COALESCE(fn.MAX(StandardItem.position), -1))
-                .where(StandardItem.standard == standard_id).scalar()) + 1
     with audit.transaction():
+        audit.check_role(StandardItem)
+        get_standard(standard_id)
+        c = Collector()
+        name = c.take("name", clean_text, data.get("name"), "name", "项目名称", 30, required=True)
+        category = c.take("category", parse_choice, data.get("category") or "设施", CATEGORIES,
+                          "category", "类别")
+        requirement = c.take("requirement", clean_text, data.get("requirement"), "requirement", "要求", 200)
+        if name and StandardItem.select().where(
+                (StandardItem.standard == standard_id) & (StandardItem.name == name)).exists():
+            c.add("name", _("本标准已有项目“{name}”").format(name=name))
+        c.raise_if_any()
+        position = (StandardItem.select(fn.COALESCE(fn.MAX(StandardItem.position), -1))
+                    .where(StandardItem.standard == standard_id).scalar()) + 1
         item = StandardItem(standard=standard_id, name=name, category=category,
                             requirement=requirement, position=position)
         audit.save_audited(item)
@@ -103,14 +106,15 @@ def add_item(standard_id: int, data: Mapping[str, Any]) -> StandardItem:
 
 
 def set_current(standard_id: int) -> None:
-    """Make one standard the town's current one (exactly one is current)."""
-    get_standard(standard_id)
+    """Make one standard the town's current one (exactly one is current): each
+    standard that changes is written, role-checked and audited like any record."""
     with audit.transaction():
-        before = {s.id: s.is_current for s in Standard.select()}
-        Standard.update(is_current=(Standard.id == standard_id)).execute()
-        for sid, was in before.items():
-            if was != (sid == standard_id):
-                audit.record("standard", sid, "update", {"is_current": was}, {"is_current": not was})
+        audit.check_role(Standard)
+        get_standard(standard_id)
+        for standard in Standard.select().order_by(Standard.id):
+            if standard.is_current != (standard.id == standard_id):
+                standard.is_current = standard.id == standard_id
+                audit.save_audited(standard)
 
 
 def item_choices() -> list[tuple[str, str]]:

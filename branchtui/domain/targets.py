@@ -36,22 +36,25 @@ def measure_label(measure: str, kinds: dict[int, str] | None = None) -> str:
 
 
 def set_target(data: Mapping[str, Any]) -> Target:
-    """Create or change the expected count of one measure for a branch and year."""
-    c = Collector()
-    year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
-    expected = c.take("expected", parse_int, data.get("expected"), "expected", "目标数", 0, 100000, required=True)
-    measure = (data.get("measure") or "").strip()
-    valid = {code for _label, code in measure_choices()}
-    if measure not in valid:
-        c.add("measure", _("请选择考核项目"))
-    branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
-    c.raise_if_any()
-    target = Target.get_or_none((Target.branch == branch.id) & (Target.year == year) & (Target.measure == measure))
-    before = audit.snapshot(target) if target else None
-    target = target or Target(branch=branch.id, year=year, measure=measure)
-    target.expected = expected
+    """Create or change the expected count of one measure for a branch and year
+    (the town sets targets: committee and administrators only)."""
     with audit.transaction():
-        audit.save_audited(target, before)
+        audit.check_role(Target)
+        c = Collector()
+        year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
+        expected = c.take("expected", parse_int, data.get("expected"), "expected", "目标数", 0, 100000,
+                          required=True)
+        measure = (data.get("measure") or "").strip()
+        valid = {code for _label, code in measure_choices()}
+        if measure not in valid:
+            c.add("measure", _("请选择考核项目"))
+        branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
+        c.raise_if_any()
+        target = Target.get_or_none((Target.branch == branch.id) & (Target.year == year)
+                                    & (Target.measure == measure))
+        target = target or Target(branch=branch.id, year=year, measure=measure)
+        target.expected = expected
+        audit.save_audited(target)
     return target
 
 

@@ -90,6 +90,10 @@ class Audit(BaseModel):
     action = CharField(max_length=10)
     before = TextField(null=True)
     after = TextField(null=True)
+    # Migration 0007: the branch the row concerns (a secretary sees only its
+    # own), and SHA-256 over the previous row's hash and this row's content.
+    branch_id = IntegerField(null=True, index=True)
+    hash = CharField(max_length=64, null=True)
 
 
 ALL_MODELS = [Committee, Branch, Member, Room, Audit]
@@ -445,6 +449,9 @@ class FiguresCache(BaseModel):
     key = CharField(max_length=100, primary_key=True)
     audit_id = BigIntegerField()
     payload = TextField()
+
+    class Meta:
+        derived = True  # recomputable: written by audit.store_derived, without the gate
 
 
 ALL_MODELS.append(FiguresCache)

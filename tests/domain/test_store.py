@@ -213,17 +213,19 @@ def up(migrator, db):
 def test_pending_migration_backs_up_first(tmp_path, monkeypatch):
     mig_dir = tmp_path / "migrations"
     mig_dir.mkdir()
-    shutil.copy(migrate_mod.MIGRATIONS_DIR / "0001_initial.py", mig_dir / "0001_initial.py")
+    # The audit chain's columns (0007) are what every domain write needs.
+    for name in ("0001_initial.py", "0007_audit_chain.py"):
+        shutil.copy(migrate_mod.MIGRATIONS_DIR / name, mig_dir / name)
     monkeypatch.setattr(migrate_mod, "MIGRATIONS_DIR", mig_dir)
 
     path = tmp_path / "data" / "town.db"
     first = open_database(path)
     _branch("居民二支部")
     first.close()
-    assert _history(path) == ["0001_initial"]
+    assert _history(path) == ["0001_initial", "0007_audit_chain"]
     assert _backups(path) == []
 
-    (mig_dir / "0002_meeting.py").write_text(MIGRATION_0002, encoding="utf-8")
+    (mig_dir / "0008_meeting.py").write_text(MIGRATION_0002, encoding="utf-8")
     second = open_database(path)
     try:
         from branchtui.store.models import Branch
@@ -231,17 +233,18 @@ def test_pending_migration_backs_up_first(tmp_path, monkeypatch):
         assert Branch.select().count() == 1  # data survives the upgrade
     finally:
         second.close()
-    assert _history(path) == ["0001_initial", "0002_meeting"]
+    assert _history(path) == ["0001_initial", "0007_audit_chain", "0008_meeting"]
     assert "meeting" in _tables(path)
 
     backups = _backups(path)
     assert len(backups) == 1
-    assert "0002_meeting" in backups[0].name
+    assert "0008_meeting" in backups[0].name
     # The copy is a valid SQLite database holding the state before the upgrade.
     con = sqlite3.connect(str(backups[0]))
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert [r[0] for r in con.execute("SELECT name FROM schema_migration")] == ["0001_initial"]
+        assert [r[0] for r in con.execute("SELECT name FROM schema_migration")] == \
+            ["0001_initial", "0007_audit_chain"]
         assert con.execute("SELECT name FROM branch").fetchall() == [("居民二支部",)]
         assert "meeting" not in {r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table'")}

@@ -16,7 +16,7 @@ from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
 
 PAGE = 200
-ACTIONS = {"create": "新增", "update": "修改", "refused": "拒绝"}
+ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "refused": "拒绝"}
 
 
 def change_text(before: str | None, after: str | None) -> str:
@@ -57,9 +57,11 @@ class AuditScreen(DataScreen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        from branchtui.domain.audit import tables
+        from branchtui.domain.audit import scope_note, tables
 
         self.sub_title = _("审计记录（只读）")
+        # The domain shows each role only its share of the trail (its branch, no personal rows).
+        run_db(self, scope_note, lambda note: setattr(self, "sub_title", note), group="audit-scope")
         run_db(self, tables, lambda names: self.query_one("#table", Select).set_options([(n, n) for n in names]),
                group="audit-tables")
 
