@@ -355,9 +355,6 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
                "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
-<<<<<<< HEAD
-               "import": cmd_data, "export": cmd_data, "report": cmd_data}.get(args.command, cmd_app)
-=======
+               "import": cmd_data, "export": cmd_data, "report": cmd_data,
                "audit": cmd_audit}.get(args.command, cmd_app)
->>>>>>> gate
     return handler(args)
