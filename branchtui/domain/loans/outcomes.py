@@ -30,6 +30,7 @@ def _day(data, key: str, label: str, today: dt.date, c: Collector):
 def save_business(data: Mapping[str, Any], *, today: dt.date | None = None) -> Business:
     today = today or dt.date.today()
     with audit.transaction():  # the branch and loan referred to are read where they are written
+        audit.check_role(Business)
         return _save_business(data, today)
 
 
@@ -54,6 +55,7 @@ def _save_business(data, today: dt.date) -> Business:
 def save_placement(data: Mapping[str, Any], *, today: dt.date | None = None) -> Placement:
     today = today or dt.date.today()
     with audit.transaction():
+        audit.check_role(Placement)
         return _save_placement(data, today)
 
 
