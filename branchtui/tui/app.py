@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from branchtui.i18n import _
+from branchtui.tui.keys import OrderedKeys
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def _activities() -> Screen:
     return ActivitiesScreen()
 
 
-class BranchApp(App):
+class BranchApp(OrderedKeys, App):
     CSS_PATH = "app.tcss"
     TITLE = "branchtui"
     MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms, "loans": _loans,
