@@ -660,6 +660,8 @@ CATALOG: dict[str, str] = {
     "浅色、深色或 16 色终端主题": "Light, dark or 16-colour terminal theme",
 
     # ------------------------------------------------------------ tui/forms
+    "只读：您（{login}）的角色是“{role}”，可以查看，但保存会被拒绝":
+        "Read only: your login ({login}) has the role “{role}”: you may look, but saving will be refused",
     "保存": "Save",
     "保存并录下一条": "Save+next",
     "取消": "Cancel",
