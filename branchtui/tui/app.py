@@ -106,7 +106,7 @@ class BranchApp(OrderedKeys, App):
         from branchtui.domain.errors import DomainError
 
         if isinstance(exc, DomainError):
-            self.notify(str(exc), severity="error", timeout=6)
+            self.notify(str(exc), severity="error", timeout=6, markup=False)
         elif "locked" in str(exc) or "busy" in str(exc):
             # Another session held the database past the busy timeout: nothing
             # was written and nothing typed is lost; the same key tries again.
@@ -114,7 +114,7 @@ class BranchApp(OrderedKeys, App):
                         severity="warning", timeout=8)
         else:
             log.exception("database work failed", exc_info=exc)
-            self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)
+            self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8, markup=False)
 
     # --- command palette -----------------------------------------------
     def action_command_palette(self) -> None:

@@ -255,7 +255,7 @@ class FormScreen(ModalScreen):
             if name in known:
                 self.show_error(name, message)
             else:
-                self.app.notify(message, severity="error")
+                self.app.notify(message, severity="error", markup=False)
         # The first error in the order of the form, wherever the cursor was.
         first = next((name for name in known if name in exc.errors), None)
         if first:
@@ -264,7 +264,7 @@ class FormScreen(ModalScreen):
 
     def _saved(self, record: Any, then_next: bool) -> None:
         self._saving = False
-        self.app.notify(_("已保存：{name}").format(name=self.saved_label(record)), timeout=2)
+        self.app.notify(_("已保存：{name}").format(name=self.saved_label(record)), timeout=2, markup=False)
         if not then_next:
             self.dismiss(record.id)
             return

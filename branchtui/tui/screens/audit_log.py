@@ -14,6 +14,7 @@ from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
+from branchtui.tui.widgets.table import Table
 
 PAGE = 200
 ACTIONS = {"create": "新增", "update": "修改", "refused": "拒绝"}
@@ -49,7 +50,7 @@ class AuditScreen(DataScreen):
             yield QuietInput(placeholder=_("起始日期"), id="since", compact=True)
             yield QuietInput(placeholder=_("截止日期"), id="until", compact=True)
         yield Static("", classes="hint", id="audit-count")
-        table = DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        table = Table(id="audit", cursor_type="row", zebra_stripes=True)
         for key, label in (("at", "时间"), ("login", "人员"), ("table", "表"), ("row", "记录"),
                            ("action", "操作"), ("change", "变化")):
             table.add_column(_(label), key=key)

@@ -11,6 +11,7 @@ from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
+from branchtui.tui.widgets.table import Table
 
 PAGE = 200
 
@@ -33,14 +34,14 @@ class BranchesScreen(DataScreen):
             yield QuietInput(placeholder=_("支部、社区、书记或党员：汉字、全拼或首字母，如 jm、zcf"),
                              id="search", compact=True)
         yield Static(_("支部"), classes="section-title", id="branches-title")
-        branches = DataTable(id="branches", cursor_type="row", zebra_stripes=True)
+        branches = Table(id="branches", cursor_type="row", zebra_stripes=True)
         branches.add_column(_("支部"), key="name")
         branches.add_column(_("社区"), key="community")
         branches.add_column(_("书记"), key="secretary")
         branches.add_column(_("党员"), key="members")
         yield branches
         yield Static(_("党员"), classes="section-title", id="members-title")
-        members = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        members = Table(id="members", cursor_type="row", zebra_stripes=True)
         for key, label in (("name", "姓名"), ("gender", "性别"), ("branch", "支部"),
                            ("kind", "类别"), ("join", "入党日期"), ("id", "身份证号码")):
             members.add_column(_(label), key=key)

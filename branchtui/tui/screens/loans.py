@@ -12,6 +12,7 @@ from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
+from branchtui.tui.widgets.table import Table
 
 SHOWN = 300  # a DataTable of 10,000 rows takes seconds: the most overdue first, the rest by filter
 STATE_FILTERS = ("申请", "审批", "还款中", "展期", "结清", "代偿", "追偿", "核销", "撤销")
@@ -54,7 +55,7 @@ class LoansScreen(DataScreen):
             yield Static(_("今年每月发放"), id="monthly-label")
             yield Sparkline([0] * 12, id="monthly")
         yield Static("", id="loan-totals", classes="hint")
-        table = DataTable(id="loans", cursor_type="row", zebra_stripes=True)
+        table = Table(id="loans", cursor_type="row", zebra_stripes=True)
         for key, label in (("borrower", "借款人"), ("branch", "支部"), ("business", "项目"),
                            ("amount", "金额"), ("disbursed", "发放"), ("state", "状态"),
                            ("outstanding", "余额"), ("dpd", "逾期")):

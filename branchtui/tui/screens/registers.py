@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
 
 
 class RegistersScreen(DataScreen):
@@ -22,7 +23,7 @@ class RegistersScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("最新一次登记的数字，括号内为与上一次相比的变化"), classes="hint")
-        yield DataTable(id="registers", cursor_type="cell", zebra_stripes=True)
+        yield Table(id="registers", cursor_type="cell", zebra_stripes=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:

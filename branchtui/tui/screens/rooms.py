@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Select, Static
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
 
 FIXED_COLUMNS = 2  # 支部, 活动室
 
@@ -48,7 +49,7 @@ class RoomsScreen(DataScreen):
             yield Label(_("标准"))
             yield Select([], prompt=_("请选择"), id="standard", compact=True)
             yield Static("", id="round-status")
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield Table(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static(_("✓达标 ✗不达标 *本轮已改 !与台账不符 · 空格切换 · Enter 台账 · Ctrl+S 保存"),
                      classes="hint", id="legend")
         yield Static("", classes="hint", id="short-list")

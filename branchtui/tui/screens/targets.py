@@ -11,6 +11,7 @@ from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar
+from branchtui.tui.widgets.table import Table
 
 
 class TargetsScreen(DataScreen):
@@ -24,7 +25,7 @@ class TargetsScreen(DataScreen):
         yield Header()
         yield Static(_("实际数由活动、贷款、安置等记录自动统计，不需重复录入；格中为“实际/目标”"), classes="hint")
         # Cell cursor: ← → scroll to the measures that do not fit at 80 columns.
-        yield DataTable(id="targets", cursor_type="cell", zebra_stripes=True)
+        yield Table(id="targets", cursor_type="cell", zebra_stripes=True)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
