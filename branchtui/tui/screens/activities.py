@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 PAGE = 300
 
@@ -38,7 +39,7 @@ class ActivitiesScreen(DataScreen):
                            ("attendance", "出席")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from branchtui.domain.activities import kind_choices

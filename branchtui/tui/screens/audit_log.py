@@ -7,7 +7,7 @@ import json
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from branchtui.domain.errors import ValidationError
 from branchtui.i18n import _
@@ -15,6 +15,7 @@ from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 PAGE = 200
 ACTIONS = {"create": "新增", "update": "修改", "refused": "拒绝"}
@@ -55,7 +56,7 @@ class AuditScreen(DataScreen):
                            ("action", "操作"), ("change", "变化")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from branchtui.domain.audit import tables

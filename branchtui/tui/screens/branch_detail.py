@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def open_room(screen: DataScreen, branch_id: int) -> None:
@@ -51,7 +52,7 @@ class BranchDetailScreen(DataScreen):
                            ("kind", "类别"), ("join", "入党日期"), ("phone", "手机号码")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.branches import get_branch

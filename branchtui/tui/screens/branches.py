@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 PAGE = 200
 
@@ -46,7 +47,7 @@ class BranchesScreen(DataScreen):
                            ("kind", "类别"), ("join", "入党日期"), ("id", "身份证号码")):
             members.add_column(_(label), key=key)
         yield members
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("支部与党员")

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class CampaignScreen(DataScreen):
@@ -36,7 +37,7 @@ class CampaignScreen(DataScreen):
         for key, label in (("raised", "问题"), ("source", "来源"), ("fix", "整改措施"), ("status", "状态")):
             problems.add_column(_(label), key=key)
         yield problems
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.campaign import board

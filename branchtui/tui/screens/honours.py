@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def _mark(ok: bool, note: str) -> Text:
@@ -38,7 +39,7 @@ class HonoursScreen(DataScreen):
         for key, label in (("year", "年度"), ("name", "荣誉称号"), ("level", "级别"), ("who", "获奖者")):
             honours.add_column(_(label), key=key)
         yield honours
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("荣誉与考核")

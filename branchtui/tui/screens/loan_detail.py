@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.screens.loans import money
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 STATUS_STYLE = {"已还": "green", "逾期": "bold red", "部分": "yellow"}
 
@@ -58,7 +59,7 @@ class LoanDetailScreen(DataScreen):
                                          ("subsidy", "贴息"), ("reason", "说明")))
             with TabPane(_("经过"), id="tab-events"):
                 yield _table("events", (("date", "日期"), ("kind", "事项"), ("amount", "金额"), ("note", "说明")))
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.loans.guarantee import paid_out, recovered

@@ -6,13 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Sparkline, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 SHOWN = 300  # a DataTable of 10,000 rows takes seconds: the most overdue first, the rest by filter
 STATE_FILTERS = ("申请", "审批", "还款中", "展期", "结清", "代偿", "追偿", "核销", "撤销")
@@ -61,7 +62,7 @@ class LoansScreen(DataScreen):
                            ("outstanding", "余额"), ("dpd", "逾期")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     @staticmethod
     def _buckets():

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
@@ -14,6 +14,7 @@ from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar, spark
 from branchtui.tui.widgets.figure import Figure
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def first_few(items: list[str], sep: str, n: int = 4) -> str:
@@ -68,7 +69,7 @@ class OverviewScreen(DataScreen):
         table.add_column(_("活动室达标"), key="room")
         yield table
         yield Static("", id="missing")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("总览")

@@ -7,12 +7,13 @@ from decimal import Decimal
 from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def yuan(amount) -> str:
@@ -54,7 +55,7 @@ class RoomDetailScreen(DataScreen):
                 for key, label in (("name", "制度"), ("adopted", "制定日期"), ("posted", "上墙")):
                     rules.add_column(_(label), key=key)
                 yield rules
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.compliance import room_compliance

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 FIXED_COLUMNS = 2  # 支部, 活动室
 
@@ -53,7 +54,7 @@ class RoomsScreen(DataScreen):
         yield Static(_("✓达标 ✗不达标 *本轮已改 !与台账不符 · 空格切换 · Enter 台账 · Ctrl+S 保存"),
                      classes="hint", id="legend")
         yield Static("", classes="hint", id="short-list")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("活动室检查")

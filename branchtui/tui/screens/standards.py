@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class StandardsScreen(DataScreen):
@@ -36,7 +37,7 @@ class StandardsScreen(DataScreen):
         for key, label in (("name", "项目"), ("category", "类别"), ("requirement", "要求")):
             items.add_column(_(label), key=key)
         yield items
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("标准管理")
