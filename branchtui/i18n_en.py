@@ -644,6 +644,8 @@ CATALOG: dict[str, str] = {
     "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
+    "操作失败：{error}（详情已记入日志{where}）": "Failed: {error} (details in the log{where})",
+    "无法写日志文件：{error}": "Cannot write the log file: {error}",
     "帮助": "Help",
     "总览": "Overview",
     "支部党员": "Branches",
@@ -653,7 +655,6 @@ CATALOG: dict[str, str] = {
     "退出": "Quit",
     "基层党建看板": "Party building dashboard",
     "已刷新": "Reloaded",
-    "操作失败：{error}": "Failed: {error}",
     "查找命令…": "Find a command…",
     "按键": "Key",
     "切换主题": "Change theme",

@@ -73,6 +73,8 @@ class BranchApp(OrderedKeys, App):
             self.theme = "ansi-dark"
         self._today = today
         self._keymap = keymap
+        self._log_path: str | None = None
+        self._log_handler: logging.Handler | None = None
         self.title = _("基层党建看板")
 
     @property
@@ -80,12 +82,44 @@ class BranchApp(OrderedKeys, App):
         return self._today or dt.date.today()
 
     def on_mount(self) -> None:
+        self._start_log()
         keymap = self._keymap if self._keymap is not None else load_keymap()
         if keymap:
             self.set_keymap(keymap)
         # After the first paint, load the forms in the background so the first
         # Ctrl+N opens at once and no keystroke is typed into a half-built form.
         self.set_timer(1.0, lambda: self.run_worker(warm_imports, thread=True, exit_on_error=False))
+
+    def _start_log(self) -> None:
+        """Errors go to branchtui.log beside the database file (rotated: 3 × 1 MB),
+        or to the user log directory for a server database."""
+        from logging.handlers import RotatingFileHandler
+        from pathlib import Path
+
+        from branchtui.store.db import database
+
+        try:
+            target = getattr(database.obj, "database", None)
+            if database.obj is not None and type(database.obj).__name__.startswith("Sqlite") \
+                    and target and target != ":memory:":
+                path = Path(target).with_name("branchtui.log")
+            else:
+                from platformdirs import user_log_path
+
+                path = user_log_path("branchtui", appauthor=False) / "branchtui.log"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        except OSError as exc:
+            self.notify(_("无法写日志文件：{error}").format(error=exc), severity="warning", markup=False)
+            return
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("branchtui").addHandler(handler)
+        self._log_handler, self._log_path = handler, str(path)
+
+    def on_unmount(self) -> None:
+        if self._log_handler is not None:
+            logging.getLogger("branchtui").removeHandler(self._log_handler)
+            self._log_handler.close()
 
     # --- actions -------------------------------------------------------
     def action_help(self) -> None:
@@ -113,8 +147,10 @@ class BranchApp(OrderedKeys, App):
             self.notify(_("数据库正忙（其他人正在保存）：本次没有写入，输入的内容都还在，请稍后再按一次"),
                         severity="warning", timeout=8)
         else:
-            log.exception("database work failed", exc_info=exc)
-            self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8, markup=False)
+            log.error("work failed", exc_info=exc)
+            where = f" {self._log_path}" if self._log_path else ""
+            self.notify(_("操作失败：{error}（详情已记入日志{where}）").format(error=exc, where=where),
+                        severity="error", timeout=8, markup=False)
 
     # --- command palette -----------------------------------------------
     def action_command_palette(self) -> None:
