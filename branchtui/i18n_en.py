@@ -644,6 +644,9 @@ CATALOG: dict[str, str] = {
     "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
+    "尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出": "Not saved: {what}. Press Ctrl+Q again to discard and quit",
+    "本轮检查改了 {n} 处": "{n} changes in this inspection round",
+    "表单“{title}”": "the form “{title}”",
     "操作失败：{error}（详情已记入日志{where}）": "Failed: {error} (details in the log{where})",
     "无法写日志文件：{error}": "Cannot write the log file: {error}",
     "帮助": "Help",

@@ -74,6 +74,7 @@ class BranchApp(OrderedKeys, App):
         self._today = today
         self._keymap = keymap
         self._log_path: str | None = None
+        self._quit_armed = False
         self._log_handler: logging.Handler | None = None
         self.title = _("基层党建看板")
 
@@ -129,6 +130,18 @@ class BranchApp(OrderedKeys, App):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks once before throwing away work not yet saved (a form, an inspection round)."""
+        unsaved = [note for stack in self._screen_stacks.values() for screen in stack
+                   if (note := getattr(screen, "unsaved_work", lambda: None)())]
+        if unsaved and not self._quit_armed:
+            self._quit_armed = True
+            self.set_timer(5, lambda: setattr(self, "_quit_armed", False))
+            self.notify(_("尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出").format(what=_("；").join(unsaved)),
+                        severity="warning", timeout=5, markup=False)
+            return
+        await super().action_quit()
 
     def action_reload(self) -> None:
         reload = getattr(self.screen, "reload", None)

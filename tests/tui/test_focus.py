@@ -78,3 +78,20 @@ async def test_an_admin_sees_no_read_only_notice(app):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot, "f3")
         assert not form.query("#read-only")
+
+
+async def test_ctrl_q_asks_before_dropping_an_unsaved_round(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("down", "down", "right", "right", "right", "space")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+        assert app.is_running
+        assert any("本轮检查改了 1 处" in n.message for n in app._notifications)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -287,6 +287,11 @@ class FormScreen(ModalScreen):
         self.focus_first()
 
     # --- leaving --------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        if self._loaded is not None and self.values() != self._loaded:
+            return _("表单“{title}”").format(title=_(self.EDIT_TITLE if self.record_id else self.NEW_TITLE))
+        return None
+
     def action_cancel(self) -> None:
         if self._loaded is not None and self.values() != self._loaded and not self._cancel_armed:
             self._cancel_armed = True

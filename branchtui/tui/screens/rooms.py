@@ -191,6 +191,11 @@ class RoomsScreen(DataScreen):
                    for r in self.rooms}
         self.app.push_screen(RoundForm(self.standard, results), self._round_saved)
 
+    def unsaved_work(self) -> str | None:
+        if self.changed:
+            return _("本轮检查改了 {n} 处").format(n=len(self.changed))
+        return None
+
     def _round_saved(self, saved) -> None:
         if saved:
             self.pending.clear()
