@@ -167,10 +167,11 @@ class BranchApp(OrderedKeys, App):
 
     # --- command palette -----------------------------------------------
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        from branchtui.tui.palette import AreaCommands, ChinesePalette
 
-        if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("查找命令…")))
+        if not ChinesePalette.is_open(self):
+            self.push_screen(ChinesePalette(providers=[AreaCommands, *self.COMMANDS],
+                                            id="--command-palette", placeholder=_("查找命令…")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen and of the app, by its Chinese name."""
