@@ -30,7 +30,7 @@ async def test_palette_finds_other_areas_by_initials_and_runs_there(app):
 async def test_palette_says_no_match_in_chinese(app, monkeypatch):
     from branchtui.tui.palette import ChinesePalette
 
-    monkeypatch.setattr(ChinesePalette, "_NO_MATCHES_COUNTDOWN", 0.0)
+    monkeypatch.setattr(ChinesePalette, "_NO_MATCHES_COUNTDOWN", 0.001)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+p")
