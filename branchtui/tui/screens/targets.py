@@ -29,6 +29,8 @@ class TargetsScreen(DataScreen):
         yield Table(id="targets", cursor_type="cell", zebra_stripes=True)
         yield KeyBar()
 
+    _measures: list = []
+
     def on_mount(self) -> None:
         self.sub_title = _("{year}年 122工程目标进度").format(year=self.app.today.year)
 
@@ -46,11 +48,17 @@ class TargetsScreen(DataScreen):
                     measures.append((line.measure, line.label))
         table = self.query_one("#targets", DataTable)
         with self.app.batch_update():
-            table.clear(columns=True)
-            table.add_column(_("支部"), key="branch")
-            table.add_column(_("进度"), key="ratio")
-            for measure, label in measures:
-                table.add_column(label, key=measure)
+            # Columns rebuilt only when the measures change: a reload after saving a
+            # target keeps the table's widths and scroll position.
+            if measures != self._measures:
+                table.clear(columns=True)
+                table.add_column(_("支部"), key="branch")
+                table.add_column(_("进度"), key="ratio")
+                for measure, label in measures:
+                    table.add_column(label, key=measure)
+                self._measures = measures
+            else:
+                table.clear()
             for row in rows:
                 lines = {line.measure: line for line in row.lines}
                 cells = []
