@@ -68,6 +68,7 @@ class BranchesScreen(DataScreen):
         from branchtui.domain.members import search_members
 
         query = self.query_one("#search", Input).value
+        self._generation = getattr(self, "_generation", 0) + 1  # pages asked for before are stale
 
         def job():
             return search_branches(query), search_members(query, limit=PAGE)
@@ -109,7 +110,15 @@ class BranchesScreen(DataScreen):
 
         self._more = False  # one page at a time
         query, offset = self.query_one("#search", Input).value, self.query_one("#members", DataTable).row_count
-        run_db(self, lambda: search_members(query, limit=PAGE, offset=offset), self._add_members,
+        generation = getattr(self, "_generation", 0)
+
+        def arrived(rows) -> None:
+            # A page of an older search (or one already overtaken) is dropped, not appended.
+            if generation == getattr(self, "_generation", 0) and \
+                    offset == self.query_one("#members", DataTable).row_count:
+                self._add_members(rows)
+
+        run_db(self, lambda: search_members(query, limit=PAGE, offset=offset), arrived,
                group="members-page")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
