@@ -43,3 +43,28 @@ async def test_preview_survives_a_mistyped_unrelated_date(app):
         await pilot.pause()
         preview = str(form.query_one("#preview", Static).render())
         assert "首期" in preview and "利息合计" in preview
+
+
+async def test_loan_search_runs_once_per_pause_in_typing(app, monkeypatch):
+    from branchtui.tui.screens.loans import LoansScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LoansScreen)
+        loads = []
+        real_reload = screen.reload
+        monkeypatch.setattr(screen, "reload", lambda: (loads.append(1), real_reload()))
+        monkeypatch.setattr(screen, "SEARCH_PAUSE", 0.2)
+        search = screen.query_one("#search")
+        for text in ("洗", "洗车", "洗车店"):
+            search.value = text
+        for _ in range(100):  # the pause in typing: wait for the one search it starts
+            await pilot.pause(0.05)
+            if loads:
+                break
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(loads) == 1, "three keystrokes, one search of the book"

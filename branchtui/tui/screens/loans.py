@@ -100,9 +100,16 @@ class LoansScreen(DataScreen):
 
         run_db(self, job, self.show, group="loans-load")
 
+    SEARCH_PAUSE = 0.3  # seconds of no typing before the book is searched
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
-            self.reload()
+            # Debounced: the arrears of the book are computed once per pause in typing,
+            # not once per keystroke.
+            timer = getattr(self, "_search_timer", None)
+            if timer is not None:
+                timer.stop()
+            self._search_timer = self.set_timer(self.SEARCH_PAUSE, self.reload)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.reload()
