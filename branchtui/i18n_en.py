@@ -665,6 +665,8 @@ CATALOG: dict[str, str] = {
     "浅色、深色或 16 色终端主题": "Light, dark or 16-colour terminal theme",
 
     # ------------------------------------------------------------ tui/forms
+    "{label}中的出生日期 {date} 不可能，请核对第 7–14 位":
+        "The birth date {date} in the {label} is impossible: check digits 7–14",
     "只读：您（{login}）的角色是“{role}”，可以查看，但保存会被拒绝":
         "Read only: your login ({login}) has the role “{role}”: you may look, but saving will be refused",
     "保存": "Save",

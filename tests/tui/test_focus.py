@@ -95,3 +95,16 @@ async def test_ctrl_q_asks_before_dropping_an_unsaved_round(app):
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+def test_id_number_with_birth_year_3000_is_refused_on_the_id_field():
+    import datetime as dt
+
+    import pytest
+
+    from branchtui.domain.errors import ValidationError
+    from branchtui.domain.idcard import make_id_number, parse_id_number
+
+    with pytest.raises(ValidationError) as refused:
+        parse_id_number(make_id_number("410402", dt.date(3000, 1, 1), 135))
+    assert "id_number" in refused.value.errors and "3000-01-01" in refused.value.errors["id_number"]

@@ -95,3 +95,21 @@ async def test_new_loan_borrower_chosen_in_one_burst(app):
         assert not borrower.expanded
         assert borrower.value == options[1]
         assert form.widget("business").value == "洗车", "after 借款人 and 推荐支部"
+
+
+async def test_a_pasted_address_keeps_every_line(app):
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen
+        notes = form.widget("notes")
+        notes.focus()
+        await pilot.pause()
+        app.post_message(events.Paste("第一行\n第二行\r\n第三行"))
+        await settle(pilot)
+        assert notes.value == "第一行 第二行 第三行"
