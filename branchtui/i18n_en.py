@@ -644,6 +644,7 @@ CATALOG: dict[str, str] = {
     "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
+    "{n} 个支部无活动室": "{n} without a room",
     "没有找到匹配的命令": "No matching command",
     "尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出": "Not saved: {what}. Press Ctrl+Q again to discard and quit",
     "本轮检查改了 {n} 处": "{n} changes in this inspection round",

@@ -84,7 +84,10 @@ class OverviewScreen(DataScreen):
         self.app.title = summary.committee + " · " + _("基层党建看板")
         self.sub_title = _("截至 {date}").format(date=summary.as_of.isoformat())
         total = len(summary.branches)
-        self.query_one("#fig-branches", Figure).show(str(total), _("一居一支一室"))
+        roomless = sum(1 for b in summary.branches if not b.room)
+        # 一居一支一室 only when it is true: otherwise say how many branches lack a room.
+        self.query_one("#fig-branches", Figure).show(
+            str(total), _("{n} 个支部无活动室").format(n=roomless) if roomless else _("一居一支一室"))
         self.query_one("#fig-members", Figure).show(
             str(summary.members), _("正式 {full} · 预备 {prob}").format(full=summary.full, prob=summary.probationary))
         self.query_one("#fig-rooms", Figure).show(
