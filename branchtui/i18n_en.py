@@ -644,6 +644,8 @@ CATALOG: dict[str, str] = {
     "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
+    "两户": "Businesses", "原因": "Reason", "检查": "Inspection", "用户": "Users", "目标": "Target",
+    "考核": "Appraisal", "角色": "Role", "调查": "Survey", "贷款事项": "Loan event",
     "{n} 个支部无活动室": "{n} without a room",
     "没有找到匹配的命令": "No matching command",
     "尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出": "Not saved: {what}. Press Ctrl+Q again to discard and quit",

@@ -20,3 +20,10 @@ async def test_branch_card_counts_branches_without_a_room(app):
         text = str(notes.render())
         assert "无活动室" in text and "目标进度落后" in text
         assert notes.size.height >= len(text.splitlines()), "no note cut off"
+
+
+def test_audit_changes_read_with_the_forms_labels():
+    from branchtui.tui.screens.audit_log import change_text
+
+    assert change_text('{"expected": 2}', '{"expected": 3}') == "目标数：2 → 3"
+    assert "主讲人=张三" in change_text(None, '{"lecturer": "张三"}')
