@@ -60,7 +60,8 @@ class OverviewScreen(DataScreen):
             yield Figure(_("安置再就业"), id="fig-reemployed")
             yield Figure(_("财政贴息"), id="fig-subsidy")
         yield Static(_("各支部情况"), classes="section-title", id="table-title")
-        table = Table(id="branch-table", cursor_type="row", zebra_stripes=True)
+        # Names cut at 14 cells: every column, 活动室达标 last, fits 80 columns.
+        table = Table(id="branch-table", cursor_type="row", zebra_stripes=True, max_cell=14)
         table.add_column(_("支部"), key="name")
         table.add_column(_("书记"), key="secretary")
         table.add_column(_("党员"), key="members")

@@ -26,11 +26,12 @@ def cell(value: object, limit: int = MAX_CELL) -> object:
 
 
 class Table(DataTable):
-    def __init__(self, *args, fixed_columns: int = 1, **kwargs) -> None:
+    def __init__(self, *args, fixed_columns: int = 1, max_cell: int = MAX_CELL, **kwargs) -> None:
         super().__init__(*args, fixed_columns=fixed_columns, **kwargs)
+        self.max_cell = max_cell
 
     def add_row(self, *cells, **kwargs):
-        return super().add_row(*(cell(c) for c in cells), **kwargs)
+        return super().add_row(*(cell(c, self.max_cell) for c in cells), **kwargs)
 
     def add_rows(self, rows):
         return [self.add_row(*row) for row in rows]
@@ -39,7 +40,7 @@ class Table(DataTable):
         return super().add_column(cell(label), *args, **kwargs)
 
     def update_cell(self, row_key, column_key, value, *, update_width: bool = False) -> None:
-        super().update_cell(row_key, column_key, cell(value), update_width=update_width)
+        super().update_cell(row_key, column_key, cell(value, self.max_cell), update_width=update_width)
 
     def update_cell_at(self, coordinate, value, *, update_width: bool = False) -> None:
-        super().update_cell_at(coordinate, cell(value), update_width=update_width)
+        super().update_cell_at(coordinate, cell(value, self.max_cell), update_width=update_width)
