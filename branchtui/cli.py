@@ -190,7 +190,7 @@ def cmd_user(args) -> int:
             if not rows:
                 print(_("尚未登记用户：本机用户即管理员"))
             for row in rows:
-                print(f"{row.login:<16} {_(row.role_name):<8} {row.branch_name or ''}")
+                print(f"{pad(row.login, 16)} {pad(_(row.role_name), 8)} {row.branch_name or ''}")
     except DomainError as exc:
         print(str(exc), file=sys.stderr)
         return 1
@@ -345,6 +345,14 @@ def _lang_in(argv: list[str]) -> str | None:
     return lang
 
 
+def pad(text: str, width: int) -> str:
+    """Left-aligned to ``width`` terminal columns: a Chinese character takes two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def main(argv: list[str] | None = None) -> int:
     # The language comes first, so that the help texts and the messages of
     # argument errors (built and raised by the parser) are in it too.
@@ -357,4 +365,10 @@ def main(argv: list[str] | None = None) -> int:
                "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
                "import": cmd_data, "export": cmd_data, "report": cmd_data,
                "audit": cmd_audit}.get(args.command, cmd_app)
-    return handler(args)
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        # The reader has stopped (``| head -2``): what was wanted was printed. Point stdout
+        # at /dev/null so the flush at exit does not raise again (the recipe of Python's docs).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

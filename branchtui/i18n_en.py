@@ -643,6 +643,15 @@ CATALOG: dict[str, str] = {
     "进度落后": "Behind",
 
     # ------------------------------------------------------------ tui/app.py
+    "两户": "Businesses", "原因": "Reason", "检查": "Inspection", "用户": "Users", "目标": "Target",
+    "考核": "Appraisal", "角色": "Role", "调查": "Survey", "贷款事项": "Loan event",
+    "{n} 个支部无活动室": "{n} without a room",
+    "没有找到匹配的命令": "No matching command",
+    "尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出": "Not saved: {what}. Press Ctrl+Q again to discard and quit",
+    "本轮检查改了 {n} 处": "{n} changes in this inspection round",
+    "表单“{title}”": "the form “{title}”",
+    "操作失败：{error}（详情已记入日志{where}）": "Failed: {error} (details in the log{where})",
+    "无法写日志文件：{error}": "Cannot write the log file: {error}",
     "帮助": "Help",
     "总览": "Overview",
     "支部党员": "Branches",
@@ -652,13 +661,16 @@ CATALOG: dict[str, str] = {
     "退出": "Quit",
     "基层党建看板": "Party building dashboard",
     "已刷新": "Reloaded",
-    "操作失败：{error}": "Failed: {error}",
     "查找命令…": "Find a command…",
     "按键": "Key",
     "切换主题": "Change theme",
     "浅色、深色或 16 色终端主题": "Light, dark or 16-colour terminal theme",
 
     # ------------------------------------------------------------ tui/forms
+    "{label}中的出生日期 {date} 不可能，请核对第 7–14 位":
+        "The birth date {date} in the {label} is impossible: check digits 7–14",
+    "只读：您（{login}）的角色是“{role}”，可以查看，但保存会被拒绝":
+        "Read only: your login ({login}) has the role “{role}”: you may look, but saving will be refused",
     "保存": "Save",
     "保存并录下一条": "Save+next",
     "取消": "Cancel",

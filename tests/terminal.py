@@ -25,6 +25,13 @@ class Terminal:
             self.tmux("send-keys", "-t", self.name, key)
             time.sleep(0.15)
 
+    def burst(self, *keys: str) -> None:
+        """Several keys in ONE send-keys call: they reach the program together, as
+        fast typing, a paste or a slow SSH link delivers them. Key names (Tab, Enter,
+        C-s) are keys; anything else is typed as text."""
+        self.tmux("send-keys", "-t", self.name, *keys)
+        time.sleep(0.3)
+
     def text(self, chars: str) -> None:
         self.tmux("send-keys", "-t", self.name, "-l", chars)
         time.sleep(0.2)

@@ -36,7 +36,12 @@ def parse_id_number(value, field: str = "id_number", label: str = "身份证号�
     except (exceptions.InvalidComponent, KeyError):  # stdnum raises KeyError for some unknown codes
         number = _accept_older_region(text, field, label)
     gender = "男" if int(number[16]) % 2 else "女"
-    return IdInfo(number, ric.get_birth_date(number), gender)
+    birth = ric.get_birth_date(number)
+    # A birth year of 3000 passes the checksum: the mistake is in this number, said here.
+    if not dt.date(1900, 1, 1) <= birth <= dt.date.today():
+        raise ValidationError(field, _("{label}中的出生日期 {date} 不可能，请核对第 7–14 位").format(
+            label=label, date=birth.isoformat()))
+    return IdInfo(number, birth, gender)
 
 
 def _accept_older_region(number: str, field: str, label: str) -> str:

@@ -20,6 +20,9 @@ from branchtui.domain.parse import parse_int
 from branchtui.i18n import _
 from branchtui.store.models import Activity, ActivityKind, Branch, Business, Loan, Placement, Target
 
+# A branch's yearly target for one measure: 20266 talks is a slip of the finger, not a plan.
+TARGET_MAX = 1000
+
 OTHER_MEASURES = {"rooms": "活动室达标", "placements": "安置再就业", "businesses": "扶持两户", "loans": "推荐贷款"}
 
 
@@ -42,7 +45,7 @@ def set_target(data: Mapping[str, Any]) -> Target:
         audit.check_role(Target)
         c = Collector()
         year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
-        expected = c.take("expected", parse_int, data.get("expected"), "expected", "目标数", 0, 100000,
+        expected = c.take("expected", parse_int, data.get("expected"), "expected", "目标数", 0, TARGET_MAX,
                           required=True)
         measure = (data.get("measure") or "").strip()
         valid = {code for _label, code in measure_choices()}

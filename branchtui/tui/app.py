@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from branchtui.i18n import _
+from branchtui.tui.keys import OrderedKeys
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def _activities() -> Screen:
     return ActivitiesScreen()
 
 
-class BranchApp(App):
+class BranchApp(OrderedKeys, App):
     CSS_PATH = "app.tcss"
     TITLE = "branchtui"
     MODES = {"overview": _overview, "branches": _branches, "rooms": _rooms, "loans": _loans,
@@ -75,6 +76,9 @@ class BranchApp(App):
             self.theme = "ansi-dark"
         self._today = today
         self._keymap = keymap
+        self._log_path: str | None = None
+        self._quit_armed = False
+        self._log_handler: logging.Handler | None = None
         self.title = _("基层党建看板")
 
     @property
@@ -82,12 +86,44 @@ class BranchApp(App):
         return self._today or dt.date.today()
 
     def on_mount(self) -> None:
+        self._start_log()
         keymap = self._keymap if self._keymap is not None else load_keymap()
         if keymap:
             self.set_keymap(keymap)
         # After the first paint, load the forms in the background so the first
         # Ctrl+N opens at once and no keystroke is typed into a half-built form.
         self.set_timer(1.0, lambda: self.run_worker(warm_imports, thread=True, exit_on_error=False))
+
+    def _start_log(self) -> None:
+        """Errors go to branchtui.log beside the database file (rotated: 3 × 1 MB),
+        or to the user log directory for a server database."""
+        from logging.handlers import RotatingFileHandler
+        from pathlib import Path
+
+        from branchtui.store.db import database
+
+        try:
+            target = getattr(database.obj, "database", None)
+            if database.obj is not None and type(database.obj).__name__.startswith("Sqlite") \
+                    and target and target != ":memory:":
+                path = Path(target).with_name("branchtui.log")
+            else:
+                from platformdirs import user_log_path
+
+                path = user_log_path("branchtui", appauthor=False) / "branchtui.log"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+        except OSError as exc:
+            self.notify(_("无法写日志文件：{error}").format(error=exc), severity="warning", markup=False)
+            return
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logging.getLogger("branchtui").addHandler(handler)
+        self._log_handler, self._log_path = handler, str(path)
+
+    def on_unmount(self) -> None:
+        if self._log_handler is not None:
+            logging.getLogger("branchtui").removeHandler(self._log_handler)
+            self._log_handler.close()
 
     # --- actions -------------------------------------------------------
     def action_help(self) -> None:
@@ -97,6 +133,18 @@ class BranchApp(App):
             self.screen.dismiss()
             return
         self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q asks once before throwing away work not yet saved (a form, an inspection round)."""
+        unsaved = [note for stack in self._screen_stacks.values() for screen in stack
+                   if (note := getattr(screen, "unsaved_work", lambda: None)())]
+        if unsaved and not self._quit_armed:
+            self._quit_armed = True
+            self.set_timer(5, lambda: setattr(self, "_quit_armed", False))
+            self.notify(_("尚未保存：{what}。再按一次 Ctrl+Q 放弃并退出").format(what=_("；").join(unsaved)),
+                        severity="warning", timeout=5, markup=False)
+            return
+        await super().action_quit()
 
     def action_reload(self) -> None:
         reload = getattr(self.screen, "reload", None)
@@ -108,22 +156,25 @@ class BranchApp(App):
         from branchtui.domain.errors import DomainError
 
         if isinstance(exc, DomainError):
-            self.notify(str(exc), severity="error", timeout=6)
+            self.notify(str(exc), severity="error", timeout=6, markup=False)
         elif "locked" in str(exc) or "busy" in str(exc):
             # Another session held the database past the busy timeout: nothing
             # was written and nothing typed is lost; the same key tries again.
             self.notify(_("数据库正忙（其他人正在保存）：本次没有写入，输入的内容都还在，请稍后再按一次"),
                         severity="warning", timeout=8)
         else:
-            log.exception("database work failed", exc_info=exc)
-            self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)
+            log.error("work failed", exc_info=exc)
+            where = f" {self._log_path}" if self._log_path else ""
+            self.notify(_("操作失败：{error}（详情已记入日志{where}）").format(error=exc, where=where),
+                        severity="error", timeout=8, markup=False)
 
     # --- command palette -----------------------------------------------
     def action_command_palette(self) -> None:
-        from textual.command import CommandPalette
+        from branchtui.tui.palette import AreaCommands, ChinesePalette
 
-        if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=_("查找命令…")))
+        if not ChinesePalette.is_open(self):
+            self.push_screen(ChinesePalette(providers=[AreaCommands, *self.COMMANDS],
+                                            id="--command-palette", placeholder=_("查找命令…")))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every key of the current screen and of the app, by its Chinese name."""

@@ -29,6 +29,14 @@ def run_db(node: DOMNode, job: Callable[[], Any], done: Callable[[Any], None],
                 node.app.call_from_thread(failed or node.app.show_error, exc)
             return
         if not worker.is_cancelled:
-            node.app.call_from_thread(done, result)
+            node.app.call_from_thread(deliver, result)
+
+    def deliver(result: Any) -> None:
+        # An error in the screen's own handling of the answer: logged and shown,
+        # never lost in the thread that waited for it.
+        try:
+            done(result)
+        except Exception as exc:
+            node.app.show_error(exc)
 
     node.run_worker(work, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

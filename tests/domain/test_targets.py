@@ -83,6 +83,7 @@ def test_set_target_creates_with_audit(town):
     ({"branch": ""}, "branch"),
     ({"year": ""}, "year"),
     ({"year": "1900"}, "year"),
+    ({"expected": "20266"}, "expected"),  # a slip of the finger, not a plan
 ])
 def test_set_target_refusals_write_nothing(town, overrides, field):
     data = {"branch": town["one"].id, "year": "2026", "measure": "placements", "expected": "80"}

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
@@ -50,6 +51,17 @@ class DomainValidator(Validator):
         return self.success()
 
 
+def read_only_reason() -> str | None:
+    """Runs in a thread: why the current login may not save any form, or None."""
+    from branchtui.domain import access, audit
+
+    role, own_branch = access.current_role()
+    if access.allowed(access.WRITE, None) or (own_branch is not None and access.allowed(access.WRITE, own_branch)):
+        return None
+    return _("只读：您（{login}）的角色是“{role}”，可以查看，但保存会被拒绝").format(
+        login=audit.current_login(), role=_(access.ROLE_NAMES.get(role, role)))
+
+
 class FormScreen(ModalScreen):
     """Subclasses give FIELDS, ``load`` and ``save`` (both run in a thread)."""
 
@@ -73,6 +85,9 @@ class FormScreen(ModalScreen):
         self._saving = False
         self._cancel_armed = False
         self._last_saved_id: int | None = None
+        self._errors_for: dict[str, str] = {}  # field → the value its shown error is about
+        self._first_focus = None
+        self._untouched: dict[str, str] = {}
 
     # --- building -------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -100,8 +115,15 @@ class FormScreen(ModalScreen):
         dialog = self.query_one("#dialog")
         dialog.border_title = _(self.EDIT_TITLE if self.record_id else self.NEW_TITLE)
         # Ready to type at once: a clerk does not wait for the database.
-        self.focus_first(self.initial)
+        self._first_focus = self.focus_first(self.initial)
+        self._untouched = self.values()
         run_db(self, self.load, self._filled, group="form-load")
+        run_db(self, read_only_reason, self._warn_read_only, group="form-access")
+
+    def _warn_read_only(self, reason: str | None) -> None:
+        """Said before anything is typed, not at Ctrl+S."""
+        if reason:
+            self.query_one("#dialog").mount(Static(reason, id="read-only", markup=False), before=0)
 
     def load(self) -> dict[str, Any]:
         """Runs in a thread: ``{"values": {...}, "options": {field: [(label, value)]},
@@ -122,7 +144,9 @@ class FormScreen(ModalScreen):
         for name in loaded.get("disabled", ()):
             self.widget(name).disabled = True
         self._loaded = self.values()
-        if self.focused is None:
+        # Moved to the first field the load left empty, unless the clerk already
+        # typed or moved: then the focus is theirs.
+        if self.focused is None or (self.focused is self._first_focus and current == self._untouched):
             self.focus_first()
 
     # --- values ---------------------------------------------------------
@@ -156,19 +180,26 @@ class FormScreen(ModalScreen):
             if spec.name in values:
                 self.set_value(spec.name, values[spec.name])
 
-    def focus_first(self, values: dict[str, Any] | None = None) -> None:
-        """The first field to type in: one not kept from the last record, or an empty one."""
+    def focus_first(self, values: dict[str, Any] | None = None):
+        """The first field to type in: the first empty one (the first of all when every
+        field is filled, as in an edit). Returns the widget focused."""
         values = self.values() if values is None else values
-        for spec in self.FIELDS:
-            if not spec.keep or not values.get(spec.name):
-                self.widget(spec.name).focus()
-                return
+        usable = [spec for spec in self.FIELDS if not self.widget(spec.name).disabled]
+        chosen = next((spec for spec in usable if not values.get(spec.name)), usable[0] if usable else None)
+        if chosen is None:
+            return None
+        return self.widget(chosen.name).focus()
 
     # --- errors ---------------------------------------------------------
     def show_error(self, name: str, message: str) -> None:
         box = self.query_one(f"#error-{name}", Static)
-        box.update(message)
+        box.update(Content(message))
         box.set_class(bool(message), "-shown")
+        # Remembered with the value it is about: editing the field retires it.
+        if message:
+            self._errors_for[name] = self.values().get(name, "")
+        else:
+            self._errors_for.pop(name, None)
 
     def clear_errors(self) -> None:
         for spec in self.FIELDS:
@@ -180,8 +211,15 @@ class FormScreen(ModalScreen):
         if result is None or not name:
             return
         # Passing over an empty field is not an error yet: that waits for the save.
-        failed = not result.is_valid and event.value.strip()
-        self.show_error(name, result.failure_descriptions[0] if failed else "")
+        if not result.is_valid and event.value.strip():
+            self.show_error(name, result.failure_descriptions[0])
+        elif self._errors_for.get(name) != event.value:
+            self.show_error(name, "")  # an error from the save stays until the field changes
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("field-")
+        if name in self._errors_for and self._errors_for[name] != event.value:
+            self.show_error(name, "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -212,21 +250,21 @@ class FormScreen(ModalScreen):
             self.app.show_error(exc)
             return
         self.clear_errors()
-        known = {spec.name for spec in self.FIELDS}
-        first = None
+        known = [spec.name for spec in self.FIELDS]
         for name, message in exc.errors.items():
             if name in known:
                 self.show_error(name, message)
-                first = first or name
             else:
-                self.app.notify(message, severity="error")
+                self.app.notify(message, severity="error", markup=False)
+        # The first error in the order of the form, wherever the cursor was.
+        first = next((name for name in known if name in exc.errors), None)
         if first:
             self.widget(first).focus()
         self.app.bell()
 
     def _saved(self, record: Any, then_next: bool) -> None:
         self._saving = False
-        self.app.notify(_("已保存：{name}").format(name=self.saved_label(record)), timeout=2)
+        self.app.notify(_("已保存：{name}").format(name=self.saved_label(record)), timeout=2, markup=False)
         if not then_next:
             self.dismiss(record.id)
             return
@@ -249,6 +287,11 @@ class FormScreen(ModalScreen):
         self.focus_first()
 
     # --- leaving --------------------------------------------------------
+    def unsaved_work(self) -> str | None:
+        if self._loaded is not None and self.values() != self._loaded:
+            return _("表单“{title}”").format(title=_(self.EDIT_TITLE if self.record_id else self.NEW_TITLE))
+        return None
+
     def action_cancel(self) -> None:
         if self._loaded is not None and self.values() != self._loaded and not self._cancel_armed:
             self._cancel_armed = True

@@ -9,7 +9,7 @@ from textual.widgets import Input, Select, Static
 from branchtui.domain.branches import branch_choices
 from branchtui.domain.errors import ValidationError
 from branchtui.domain.loans import service as domain
-from branchtui.domain.loans.borrowers import borrower_choices
+from branchtui.domain.loans.borrowers import borrower_choices, search_borrowers
 from branchtui.domain.loans.schedule import METHOD_NAMES, build_schedule, totals
 from branchtui.domain.parse import clean_text, parse_date, parse_int, parse_money
 from branchtui.i18n import _
@@ -49,10 +49,14 @@ class LoanForm(FormScreen):
         self.query_one("#dialog").mount(Static("", id="preview"), before="#form-keys")
 
     def load(self) -> dict[str, Any]:
+        branches = branch_choices()
+        by_name = {name: str(bid) for name, bid in branches}
+        # 推荐支部 follows the borrower chosen: each borrower's own branch.
+        self.borrower_branch = {str(b.id): by_name.get(b.branch, "") for b in search_borrowers(limit=2000)}
         return {"values": {"annual_rate": "5.31", "months": "24", "method": "interest-monthly",
                            "applied": self.app.today.isoformat()},
                 "options": {"borrower": borrower_choices(),
-                            "branch": [(name, str(bid)) for name, bid in branch_choices()]}}
+                            "branch": [(name, str(bid)) for name, bid in branches]}}
 
     def save(self, values: dict[str, str]):
         return domain.create_loan(values, today=self.app.today)
@@ -68,6 +72,22 @@ class LoanForm(FormScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "field-method":
             self.update_preview()
+        elif event.select.id == "field-borrower":
+            branch = getattr(self, "borrower_branch", {}).get(str(event.value))
+            if branch:
+                self.set_value("branch", branch)
+
+    def _preview_start(self, values: dict[str, str]):
+        """The first of 发放、审批、申请 日期 that reads as a date: one mistyped date
+        (shown under its field) does not blank the whole schedule."""
+        for name in ("disbursed", "approved", "applied"):
+            try:
+                start = parse_date(values[name], name, name, required=False)
+            except ValidationError:
+                continue
+            if start is not None:
+                return start
+        return self.app.today
 
     def update_preview(self) -> None:
         preview = self.query("#preview")
@@ -79,11 +99,10 @@ class LoanForm(FormScreen):
             rate = domain.parse_rate(values["annual_rate"])
             months = parse_int(values["months"], "months", "期限", 1, 360, required=True)
             method = domain.parse_method(values["method"])
-            start = parse_date(values["disbursed"] or values["approved"] or values["applied"])
         except ValidationError:
             preview.first().update(_("填好金额、利率、期限和还款方式后，这里显示还款计划"))
             return
-        rows = build_schedule(amount, rate, months, method, start)
+        rows = build_schedule(amount, rate, months, method, self._preview_start(values))
         _p, interest, total = totals(rows)
         first = rows[0]
         preview.first().update(_("首期 {d} 还 {a} 元（本金 {p}，利息 {i}）· 末期 {ld} 还 {la} 元 · 利息合计 {ti} 元").format(

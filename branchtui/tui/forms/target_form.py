@@ -7,6 +7,7 @@ from typing import Any
 from branchtui.domain import targets as domain
 from branchtui.domain.branches import branch_choices
 from branchtui.domain.parse import parse_int
+from branchtui.domain.targets import TARGET_MAX
 from branchtui.tui.forms.base import FieldSpec, FormScreen
 
 
@@ -16,7 +17,7 @@ class TargetForm(FormScreen):
         FieldSpec("branch", "支部", "select", keep=True),
         FieldSpec("year", "年度", keep=True, check=lambda v: parse_int(v, "year", "年度", 1990, 2100, required=True)),
         FieldSpec("measure", "考核项目", "select"),
-        FieldSpec("expected", "目标数", check=lambda v: parse_int(v, "expected", "目标数", 0, 100000, required=True)),
+        FieldSpec("expected", "目标数", check=lambda v: parse_int(v, "expected", "目标数", 0, TARGET_MAX, required=True)),
     ]
 
     def load(self) -> dict[str, Any]:

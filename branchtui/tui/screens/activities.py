@@ -5,11 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 PAGE = 300
 
@@ -32,12 +34,12 @@ class ActivitiesScreen(DataScreen):
             yield Select([], prompt=_("全部支部"), id="branch", compact=True)
             yield Select([], prompt=_("全部月份"), id="month", compact=True)
         yield Static("", classes="hint", id="activities-count")
-        table = DataTable(id="activities", cursor_type="row", zebra_stripes=True)
+        table = Table(id="activities", cursor_type="row", zebra_stripes=True)
         for key, label in (("date", "日期"), ("kind", "类别"), ("branch", "支部"), ("topic", "主题"),
                            ("attendance", "出席")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         from branchtui.domain.activities import kind_choices

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def open_room(screen: DataScreen, branch_id: int) -> None:
@@ -45,12 +48,12 @@ class BranchDetailScreen(DataScreen):
         yield Header()
         yield Static("…", id="branch-info")
         yield Static(_("党员 · Enter 编辑"), classes="section-title", id="members-title")
-        table = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        table = Table(id="members", cursor_type="row", zebra_stripes=True)
         for key, label in (("name", "姓名"), ("gender", "性别"), ("birth", "出生日期"),
                            ("kind", "类别"), ("join", "入党日期"), ("phone", "手机号码")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.branches import get_branch
@@ -73,9 +76,9 @@ class BranchDetailScreen(DataScreen):
         full = sum(1 for m in members if m.status == "正常" and not m.probationary(today))
         active = sum(1 for m in members if m.status == "正常")
         lines = [
-            f"[b]{branch.name}[/b]  {branch.community}  "
-            + _("书记：{name}").format(name=secretary or _("（未设）"))
-            + "  " + _("电话：{phone}").format(phone=branch.phone or "—"),
+            f"[b]{escape(branch.name)}[/b]  {escape(branch.community)}  "
+            + _("书记：{name}").format(name=escape(secretary) if secretary else _("（未设）"))
+            + "  " + _("电话：{phone}").format(phone=escape(branch.phone) if branch.phone else "—"),
             _("成立：{date}  党员 {n} 人（正式 {full}，预备 {prob}）").format(
                 date=branch.founded.isoformat() if branch.founded else "—", n=active, full=full,
                 prob=active - full),
@@ -83,7 +86,8 @@ class BranchDetailScreen(DataScreen):
         if room:
             area = f"{room.area_m2}㎡" if room.area_m2 else ""
             lines.append(_("活动室：{name} {area} {address}  管理员 {manager}").format(
-                name=room.name, area=area, address=room.address, manager=room.manager or "—"))
+                name=escape(room.name), area=area, address=escape(room.address),
+                manager=escape(room.manager) if room.manager else "—"))
         else:
             lines.append(_("活动室：尚未登记（Ctrl+R 登记）"))
         self.query_one("#branch-info", Static).update("\n".join(lines))

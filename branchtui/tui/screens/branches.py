@@ -5,12 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 PAGE = 200
 
@@ -37,19 +39,19 @@ class BranchesScreen(DataScreen):
             yield QuietInput(placeholder=_("支部、社区、书记或党员：汉字、全拼或首字母，如 jm、zcf"),
                              id="search", compact=True)
         yield Static(_("支部"), classes="section-title", id="branches-title")
-        branches = DataTable(id="branches", cursor_type="row", zebra_stripes=True)
+        branches = Table(id="branches", cursor_type="row", zebra_stripes=True)
         branches.add_column(_("支部"), key="name")
         branches.add_column(_("社区"), key="community")
         branches.add_column(_("书记"), key="secretary")
         branches.add_column(_("党员"), key="members")
         yield branches
         yield Static(_("党员"), classes="section-title", id="members-title")
-        members = DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        members = Table(id="members", cursor_type="row", zebra_stripes=True)
         for key, label in (("name", "姓名"), ("gender", "性别"), ("branch", "支部"),
                            ("kind", "类别"), ("join", "入党日期"), ("id", "身份证号码")):
             members.add_column(_(label), key=key)
         yield members
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("支部与党员")
@@ -70,6 +72,7 @@ class BranchesScreen(DataScreen):
         from branchtui.domain.members import search_members
 
         query = self.query_one("#search", Input).value
+        self._generation = getattr(self, "_generation", 0) + 1  # pages asked for before are stale
 
         def job():
             return search_branches(query), search_members(query, limit=PAGE)
@@ -111,7 +114,15 @@ class BranchesScreen(DataScreen):
 
         self._more = False  # one page at a time
         query, offset = self.query_one("#search", Input).value, self.query_one("#members", DataTable).row_count
-        run_db(self, lambda: search_members(query, limit=PAGE, offset=offset), self._add_members,
+        generation = getattr(self, "_generation", 0)
+
+        def arrived(rows) -> None:
+            # A page of an older search (or one already overtaken) is dropped, not appended.
+            if generation == getattr(self, "_generation", 0) and \
+                    offset == self.query_one("#members", DataTable).row_count:
+                self._add_members(rows)
+
+        run_db(self, lambda: search_members(query, limit=PAGE, offset=offset), arrived,
                group="members-page")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

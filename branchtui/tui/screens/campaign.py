@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class CampaignScreen(DataScreen):
@@ -28,13 +31,13 @@ class CampaignScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("…", id="campaign-info")
-        yield DataTable(id="board", cursor_type="row", zebra_stripes=True)
+        yield Table(id="board", cursor_type="row", zebra_stripes=True)
         yield Static(_("群众反映的问题与整改 · Enter 编辑"), classes="section-title")
-        problems = DataTable(id="problems", cursor_type="row", zebra_stripes=True)
+        problems = Table(id="problems", cursor_type="row", zebra_stripes=True)
         for key, label in (("raised", "问题"), ("source", "来源"), ("fix", "整改措施"), ("status", "状态")):
             problems.add_column(_(label), key=key)
         yield problems
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.campaign import board
@@ -54,7 +57,7 @@ class CampaignScreen(DataScreen):
             + ("✓" if p.actual_end else ("▶" if p.actual_start else "")) for p in board.phases)
         returned = sum(s.returned for s in board.surveys)
         issued = sum(s.issued for s in board.surveys)
-        info.update(f"[b]{board.campaign.name}[/b]  {_('主题')}：{board.campaign.theme}\n{phases}\n"
+        info.update(f"[b]{escape(board.campaign.name)}[/b]  {_('主题')}：{escape(board.campaign.theme)}\n{escape(phases)}\n"
                     + _("座谈会 {m} 次 · 调查表发出 {i} 份、收回 {r} 份 · 完成支部 {d}/{n}").format(
                         m=sum(1 for s in board.surveys if s.kind == "座谈会"), i=issued, r=returned,
                         d=board.branches_done, n=len(board.rows)))

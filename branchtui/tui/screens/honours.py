@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def _mark(ok: bool, note: str) -> Text:
@@ -27,17 +29,17 @@ class HonoursScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("年终考核：目标、制度、任务三落实"), classes="section-title")
-        appraisals = DataTable(id="appraisals", cursor_type="row", zebra_stripes=True)
+        appraisals = Table(id="appraisals", cursor_type="row", zebra_stripes=True)
         for key, label in (("year", "年度"), ("branch", "支部"), ("secretary", "书记"), ("goals", "目标落实"),
                            ("rules", "制度落实"), ("tasks", "任务落实"), ("score", "得分")):
             appraisals.add_column(_(label), key=key)
         yield appraisals
         yield Static(_("荣誉"), classes="section-title")
-        honours = DataTable(id="honours", cursor_type="row", zebra_stripes=True)
+        honours = Table(id="honours", cursor_type="row", zebra_stripes=True)
         for key, label in (("year", "年度"), ("name", "荣誉称号"), ("level", "级别"), ("who", "获奖者")):
             honours.add_column(_(label), key=key)
         yield honours
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("荣誉与考核")

@@ -6,20 +6,23 @@ import datetime as dt
 from decimal import Decimal
 
 from rich.text import Text
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.screens.loans import money
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 STATUS_STYLE = {"已还": "green", "逾期": "bold red", "部分": "yellow"}
 
 
 def _table(table_id: str, columns) -> DataTable:
-    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+    table = Table(id=table_id, cursor_type="row", zebra_stripes=True)
     for key, label in columns:
         table.add_column(_(label), key=key)
     return table
@@ -62,7 +65,7 @@ class LoanDetailScreen(DataScreen):
                                          ("subsidy", "贴息"), ("reason", "说明")))
             with TabPane(_("经过"), id="tab-events"):
                 yield _table("events", (("date", "日期"), ("kind", "事项"), ("amount", "金额"), ("note", "说明")))
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.loans.guarantee import paid_out, recovered
@@ -105,7 +108,7 @@ class LoanDetailScreen(DataScreen):
         loan = self.loan = d["loan"]
         self.sub_title = _("{name}的贷款").format(name=d["borrower"]) + self.note
         lines = [
-            f"[b]{d['borrower']}[/b]  {loan.business}  {d['branch']}  "
+            f"[b]{escape(d['borrower'])}[/b]  {escape(loan.business)}  {escape(d['branch'])}  "
             + _("{amount} 元 · 年利率 {rate}% · {months} 个月 · {method}").format(
                 amount=money(loan.amount), rate=loan.annual_rate, months=loan.months,
                 method=_(METHOD_NAMES[loan.method])),

@@ -6,12 +6,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Sparkline, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.inputs import QuietInput
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 SHOWN = 300  # a DataTable of 10,000 rows takes seconds: the most overdue first, the rest by filter
 STATE_FILTERS = ("申请", "审批", "还款中", "展期", "结清", "代偿", "追偿", "核销", "撤销")
@@ -55,13 +57,13 @@ class LoansScreen(DataScreen):
             yield Static(_("今年每月发放"), id="monthly-label")
             yield Sparkline([0] * 12, id="monthly")
         yield Static("", id="loan-totals", classes="hint")
-        table = DataTable(id="loans", cursor_type="row", zebra_stripes=True)
+        table = Table(id="loans", cursor_type="row", zebra_stripes=True)
         for key, label in (("borrower", "借款人"), ("branch", "支部"), ("business", "项目"),
                            ("amount", "金额"), ("disbursed", "发放"), ("state", "状态"),
                            ("outstanding", "余额"), ("dpd", "逾期")):
             table.add_column(_(label), key=key)
         yield table
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     @staticmethod
     def _buckets():
@@ -101,9 +103,16 @@ class LoansScreen(DataScreen):
 
         run_db(self, job, self.show, group="loans-load")
 
+    SEARCH_PAUSE = 0.3  # seconds of no typing before the book is searched
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "search":
-            self.reload()
+            # Debounced: the arrears of the book are computed once per pause in typing,
+            # not once per keystroke.
+            timer = getattr(self, "_search_timer", None)
+            if timer is not None:
+                timer.stop()
+            self._search_timer = self.set_timer(self.SEARCH_PAUSE, self.reload)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.reload()

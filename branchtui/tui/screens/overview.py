@@ -6,13 +6,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar, spark
 from branchtui.tui.widgets.figure import Figure
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def first_few(items: list[str], sep: str, n: int = 4) -> str:
@@ -59,7 +61,8 @@ class OverviewScreen(DataScreen):
             yield Figure(_("安置再就业"), id="fig-reemployed")
             yield Figure(_("财政贴息"), id="fig-subsidy")
         yield Static(_("各支部情况"), classes="section-title", id="table-title")
-        table = DataTable(id="branch-table", cursor_type="row", zebra_stripes=True)
+        # Names cut at 14 cells: every column, 活动室达标 last, fits 80 columns.
+        table = Table(id="branch-table", cursor_type="row", zebra_stripes=True, max_cell=14)
         table.add_column(_("支部"), key="name")
         table.add_column(_("书记"), key="secretary")
         table.add_column(_("党员"), key="members")
@@ -68,7 +71,7 @@ class OverviewScreen(DataScreen):
         table.add_column(_("活动室达标"), key="room")
         yield table
         yield Static("", id="missing")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("总览")
@@ -84,7 +87,10 @@ class OverviewScreen(DataScreen):
         self.app.title = summary.committee + " · " + _("基层党建看板")
         self.sub_title = _("截至 {date}").format(date=summary.as_of.isoformat())
         total = len(summary.branches)
-        self.query_one("#fig-branches", Figure).show(str(total), _("一居一支一室"))
+        roomless = sum(1 for b in summary.branches if not b.room)
+        # 一居一支一室 only when it is true: otherwise say how many branches lack a room.
+        self.query_one("#fig-branches", Figure).show(
+            str(total), _("{n} 个支部无活动室").format(n=roomless) if roomless else _("一居一支一室"))
         self.query_one("#fig-members", Figure).show(
             str(summary.members), _("正式 {full} · 预备 {prob}").format(full=summary.full, prob=summary.probationary))
         self.query_one("#fig-rooms", Figure).show(
@@ -110,18 +116,20 @@ class OverviewScreen(DataScreen):
                  if b.room and b.room_missing]
         odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]
         no_room = [b.name for b in summary.branches if not b.room]
+        # Built as Text: branch and item names are shown as typed, never read as markup.
         notes = []
         if summary.behind:
-            notes.append("[yellow]" + _("目标进度落后：") + "[/]" + _("、").join(
-                f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
+            notes.append(Text.assemble((_("目标进度落后："), "yellow"), _("、").join(
+                f"{b.name} {b.target_ratio:.0%}" for b in summary.behind)))
         if short:
-            notes.append("[red]" + _("未达标：") + "[/]" + first_few(short, _("；")))
+            notes.append(Text.assemble((_("未达标："), "red"), first_few(short, _("；"))))
         if no_room:
-            notes.append("[red]" + _("无活动室：") + "[/]" + first_few(no_room, _("、")))
+            notes.append(Text.assemble((_("无活动室："), "red"), first_few(no_room, _("、"))))
         if odd:
-            notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + first_few(odd, _("；")))
+            notes.append(Text.assemble((_("检查与台账不符："), "yellow"), first_few(odd, _("；"))))
         self.query_one("#missing", Static).update(
-            "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]")
+            Text("\n").join(notes) if notes
+            else Text(_("全部活动室达“{std}”标准").format(std=summary.standard), style="green"))
         table = self.query_one("#branch-table", DataTable)
         cursor = table.cursor_row
         with self.app.batch_update():

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class RegistersScreen(DataScreen):
@@ -22,8 +24,8 @@ class RegistersScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("最新一次登记的数字，括号内为与上一次相比的变化"), classes="hint")
-        yield DataTable(id="registers", cursor_type="cell", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield Table(id="registers", cursor_type="cell", zebra_stripes=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("基本情况底册和动态记录")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 def yuan(amount) -> str:
@@ -36,23 +39,23 @@ class RoomDetailScreen(DataScreen):
         yield Static("…", id="room-info")
         with TabbedContent(id="tabs"):
             with TabPane(_("设备台账"), id="tab-ledger"):
-                ledger = DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+                ledger = Table(id="ledger", cursor_type="row", zebra_stripes=True)
                 for key, label in (("item", "标准项目"), ("name", "设备"), ("asset", "编号"),
                                    ("date", "购置"), ("cost", "金额（元）"), ("condition", "状况")):
                     ledger.add_column(_(label), key=key)
                 yield ledger
             with TabPane(_("检查记录"), id="tab-inspections"):
-                history = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                history = Table(id="history", cursor_type="row", zebra_stripes=True)
                 for key, label in (("date", "日期"), ("inspector", "检查人"), ("standard", "标准"),
                                    ("score", "达标"), ("failed", "不达标项")):
                     history.add_column(_(label), key=key)
                 yield history
             with TabPane(_("制度"), id="tab-rules"):
-                rules = DataTable(id="rules", cursor_type="row", zebra_stripes=True)
+                rules = Table(id="rules", cursor_type="row", zebra_stripes=True)
                 for key, label in (("name", "制度"), ("adopted", "制定日期"), ("posted", "上墙")):
                     rules.add_column(_(label), key=key)
                 yield rules
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def reload(self) -> None:
         from branchtui.domain.compliance import room_compliance
@@ -78,26 +81,26 @@ class RoomDetailScreen(DataScreen):
         equipment_cost = sum((p.cost for p in pieces), start=Decimal(0))
         tags = _("、").join(t for t in room.tags.split(",") if t)
         lines = [
-            f"[b]{room.name}[/b]  {branch}  {room.address}  "
+            f"[b]{escape(room.name)}[/b]  {escape(branch)}  {escape(room.address)}  "
             + (f"{room.area_m2}㎡  " if room.area_m2 else "")
             + _("{origin}{year}").format(origin=_(room.origin),
                                           year=f"（{room.origin_year}）" if room.origin_year else ""),
             _("投入：建设 {build} 元 + 设备 {equip} 元 = {total:.2f} 万元").format(
                 build=yuan(room.build_cost), equip=yuan(equipment_cost),
                 total=(room.build_cost + equipment_cost) / 10000)
-            + (f"  {_('用途')}：{tags}" if tags else ""),
+            + (f"  {_('用途')}：{escape(tags)}" if tags else ""),
         ]
         if compliance is None:
             lines.append(_("尚无标准"))
         elif compliance.last_inspected is None:
             lines.append(_("尚未检查"))
         else:
-            status = _("达标") if compliance.meets else _("缺：{items}").format(items=_("、").join(compliance.missing))
+            status = _("达标") if compliance.meets else _("缺：{items}").format(items=escape(_("、").join(compliance.missing)))
             lines.append(_("最近检查 {date}：{status}").format(date=compliance.last_inspected.isoformat(),
                                                               status=status))
             if compliance.disagreements:
                 lines[-1] += "  [yellow]" + _("与台账不符：{items}").format(
-                    items=_("、").join(compliance.disagreements)) + "[/]"
+                    items=escape(_("、").join(compliance.disagreements))) + "[/]"
         self.query_one("#room-info", Static).update("\n".join(lines))
         with self.app.batch_update():
             table = self.query_one("#ledger", DataTable)

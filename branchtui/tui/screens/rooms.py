@@ -6,11 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import DataTable, Header, Label, Select, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 FIXED_COLUMNS = 2  # 支部, 活动室
 
@@ -49,11 +51,11 @@ class RoomsScreen(DataScreen):
             yield Label(_("标准"))
             yield Select([], prompt=_("请选择"), id="standard", compact=True)
             yield Static("", id="round-status")
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield Table(id="matrix", cursor_type="cell", zebra_stripes=True)
         yield Static(_("✓达标 ✗不达标 *本轮已改 !与台账不符 · 空格切换 · Enter 台账 · Ctrl+S 保存"),
                      classes="hint", id="legend")
         yield Static("", classes="hint", id="short-list")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("活动室检查")
@@ -189,6 +191,11 @@ class RoomsScreen(DataScreen):
         results = {r.room_id: [(c.item_id, self.pending[(r.room_id, c.item_id)]) for c in r.cells]
                    for r in self.rooms}
         self.app.push_screen(RoundForm(self.standard, results), self._round_saved)
+
+    def unsaved_work(self) -> str | None:
+        if self.changed:
+            return _("本轮检查改了 {n} 处").format(n=len(self.changed))
+        return None
 
     def _round_saved(self, saved) -> None:
         if saved:

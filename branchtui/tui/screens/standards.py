@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class StandardsScreen(DataScreen):
@@ -26,16 +28,16 @@ class StandardsScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(_("标准"), classes="section-title")
-        table = DataTable(id="standards", cursor_type="row")
+        table = Table(id="standards", cursor_type="row")
         for key, label in (("name", "标准"), ("items", "项目数"), ("current", "当前"), ("desc", "说明")):
             table.add_column(_(label), key=key)
         yield table
         yield Static(_("项目"), classes="section-title", id="items-title")
-        items = DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        items = Table(id="items", cursor_type="row", zebra_stripes=True)
         for key, label in (("name", "项目"), ("category", "类别"), ("requirement", "要求")):
             items.add_column(_(label), key=key)
         yield items
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = _("标准管理")

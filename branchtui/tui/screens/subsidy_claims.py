@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
+from branchtui.tui.widgets.table import Table
 
 
 class SubsidyClaimsScreen(ModalScreen):
@@ -17,7 +18,7 @@ class SubsidyClaimsScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="claims"):
-            table = DataTable(id="claims-table", cursor_type="row")
+            table = Table(id="claims-table", cursor_type="row")
             table.add_column(_("季度"), key="quarter")
             table.add_column(_("应申报贴息（元）"), key="amount")
             yield table

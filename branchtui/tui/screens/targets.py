@@ -5,12 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from branchtui.i18n import _
 from branchtui.tui.background import run_db
 from branchtui.tui.screens.base import DataScreen
 from branchtui.tui.widgets.bars import bar
+from branchtui.tui.widgets.table import Table
+from branchtui.tui.widgets.keybar import KeyBar
 
 
 class TargetsScreen(DataScreen):
@@ -24,8 +26,10 @@ class TargetsScreen(DataScreen):
         yield Header()
         yield Static(_("实际数由活动、贷款、安置等记录自动统计，不需重复录入；格中为“实际/目标”"), classes="hint")
         # Cell cursor: ← → scroll to the measures that do not fit at 80 columns.
-        yield DataTable(id="targets", cursor_type="cell", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield Table(id="targets", cursor_type="cell", zebra_stripes=True)
+        yield KeyBar()
+
+    _measures: list = []
 
     def on_mount(self) -> None:
         self.sub_title = _("{year}年 122工程目标进度").format(year=self.app.today.year)
@@ -44,11 +48,17 @@ class TargetsScreen(DataScreen):
                     measures.append((line.measure, line.label))
         table = self.query_one("#targets", DataTable)
         with self.app.batch_update():
-            table.clear(columns=True)
-            table.add_column(_("支部"), key="branch")
-            table.add_column(_("进度"), key="ratio")
-            for measure, label in measures:
-                table.add_column(label, key=measure)
+            # Columns rebuilt only when the measures change: a reload after saving a
+            # target keeps the table's widths and scroll position.
+            if measures != self._measures:
+                table.clear(columns=True)
+                table.add_column(_("支部"), key="branch")
+                table.add_column(_("进度"), key="ratio")
+                for measure, label in measures:
+                    table.add_column(label, key=measure)
+                self._measures = measures
+            else:
+                table.clear()
             for row in rows:
                 lines = {line.measure: line for line in row.lines}
                 cells = []
