@@ -627,6 +627,9 @@ CATALOG: dict[str, str] = {
     # ------------------------------------------------------------ store/db.py, commands/maintenance.py (files)
     "在 {path} 新建数据库？[y/N] ": "Create a new database at {path}? [y/N] ",
     "未新建数据库": "No database created",
+    "磁盘已满：本次没有写入，输入的内容都还在；请清理磁盘空间后再按一次保存":
+        "The disk is full: nothing was written and what you typed is still here; free some space, then save again",
+    "[只读]": "[read-only]",
     "新建空数据库（只有它和 demo 会新建；您成为管理员）":
         "create an empty database (only init and demo create one; you become its administrator)",
     "数据库 {path} 已存在，未改动": "The database {path} already exists; nothing changed",

@@ -172,6 +172,55 @@ def check_sqlite_file(path: Path) -> None:
         raise StorageError(_("{path} 不是 SQLite 数据库文件，未改动；请检查 --db 的路径").format(path=path))
 
 
+def _read_only_uri(path: Path) -> str:
+    """Read-only: without a -wal beside it and with no way to make one, nobody
+    can be writing the file, so it is read as immutable (no -shm needed)."""
+    resolved = path.resolve()
+    query = "mode=ro"
+    if not Path(f"{resolved}-wal").exists() and not os.access(resolved.parent, os.W_OK):
+        query += "&immutable=1"
+    return "file:" + urllib.parse.quote(str(resolved)) + "?" + query
+
+
+def _no_space(path: Path) -> bool:
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except (AttributeError, OSError):
+        return False
+
+
+def _check_tables(path: Path) -> None:
+    """Before anything is written (even the switch to WAL): refuse another
+    program's database and a file SQLite cannot read."""
+    from branchtui.store.migrate import HISTORY_TABLE
+
+    try:
+        con = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise StorageError(_("无法读取数据库 {path}：{error}").format(path=path, error=exc)) from exc
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.DatabaseError as exc:
+        code = (exc.sqlite_errorcode or 0) & 0xFF
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return  # someone is upgrading it right now: the migration lock sorts that out
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise StorageError(_("数据库 {path} 已损坏或不完整，SQLite 无法读取（{error}）；"
+                                 "请用 branchtui restore 从备份恢复").format(path=path, error=exc)) from exc
+        if _no_space(path):  # not even the 32 KB of a -shm left
+            raise StorageError(_sqlite_message(_SQLITE_FULL)) from exc
+        raise StorageError(_("无法读取数据库 {path}：{error}").format(
+            path=path, error=_sqlite_message(code) or exc)) from exc
+    finally:
+        con.close()
+    foreign = [t for t in tables if not t.startswith("sqlite_")]
+    if foreign and HISTORY_TABLE not in foreign:
+        raise StorageError(
+            _("该数据库属于其他程序（已有 {n} 张表，如 {tables}），不是 branchtui 数据库；未做任何改动。"
+              "请用 --db 指向 branchtui 的数据库，或用 branchtui init 新建").format(
+                n=len(foreign), tables=_("、").join(foreign[:3])))
+
+
 def make_database(target: str, *, create: bool = True) -> Database:
     path = sqlite_path(target)
     if path is None:
@@ -184,18 +233,13 @@ def make_database(target: str, *, create: bool = True) -> Database:
                 _("找不到数据库 {path}。如要在这里新建，请运行 branchtui init --db {path}").format(path=path))
         create_file(path)
     check_sqlite_file(path)
+    if path.stat().st_size:
+        _check_tables(path)
     if _writable(path):
-        db = BranchSqliteDatabase(
+        return BranchSqliteDatabase(
             str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE")
-        return db
-    # Read-only: without a -wal beside it and with no way to make one, nobody
-    # can be writing it, so it is read as immutable (no -shm needed).
-    resolved = path.resolve()
-    query = "mode=ro"
-    if not Path(f"{resolved}-wal").exists() and not os.access(resolved.parent, os.W_OK):
-        query += "&immutable=1"
-    uri = "file:" + urllib.parse.quote(str(resolved)) + "?" + query
-    db = BranchSqliteDatabase(uri, uri=True, pragmas=SQLITE_READ_ONLY_PRAGMAS, timeout=BUSY_TIMEOUT_S)
+    db = BranchSqliteDatabase(_read_only_uri(path), uri=True, pragmas=SQLITE_READ_ONLY_PRAGMAS,
+                              timeout=BUSY_TIMEOUT_S)
     db.read_only = True
     return db
 

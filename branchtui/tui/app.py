@@ -74,6 +74,14 @@ class BranchApp(App):
         self._keymap = keymap
         self.title = _("基层党建看板")
 
+    def validate_title(self, title: str) -> str:
+        """A file this account may not write is opened read-only: the header
+        says so, whatever title a screen sets."""
+        from branchtui.store.db import is_read_only
+
+        marker = _("[只读]")
+        return f"{title} {marker}" if is_read_only() and not title.endswith(marker) else title
+
     @property
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -104,13 +112,21 @@ class BranchApp(App):
     def show_error(self, exc: Exception) -> None:
         from branchtui.domain.errors import DomainError
 
+        from branchtui.store.db import is_busy, is_disk_full, storage_problem
+
+        problem = None if isinstance(exc, DomainError) else storage_problem(exc)
         if isinstance(exc, DomainError):
             self.notify(str(exc), severity="error", timeout=6)
-        elif "locked" in str(exc) or "busy" in str(exc):
+        elif is_busy(exc):
             # Another session held the database past the busy timeout: nothing
             # was written and nothing typed is lost; the same key tries again.
             self.notify(_("数据库正忙（其他人正在保存）：本次没有写入，输入的内容都还在，请稍后再按一次"),
                         severity="warning", timeout=8)
+        elif is_disk_full(exc):
+            self.notify(_("磁盘已满：本次没有写入，输入的内容都还在；请清理磁盘空间后再按一次保存"),
+                        severity="error", timeout=12)
+        elif problem:
+            self.notify(problem, severity="error", timeout=10)
         else:
             log.exception("database work failed", exc_info=exc)
             self.notify(_("操作失败：{error}").format(error=exc), severity="error", timeout=8)
