@@ -172,12 +172,17 @@ def check_sqlite_file(path: Path) -> None:
         raise StorageError(_("{path} 不是 SQLite 数据库文件，未改动；请检查 --db 的路径").format(path=path))
 
 
-def _read_only_uri(path: Path) -> str:
+def _read_only_uri(path: Path, *, probe: bool = False) -> str:
     """Read-only: without a -wal beside it and with no way to make one, nobody
-    can be writing the file, so it is read as immutable (no -shm needed)."""
+    can be writing the file, so it is read as immutable (no -shm needed).
+
+    ``probe``: a first look at a file not known to be ours; without a -wal it
+    is read as immutable too, so that not even a -shm is left beside a file
+    that turns out to be another program's or damaged.
+    """
     resolved = path.resolve()
     query = "mode=ro"
-    if not Path(f"{resolved}-wal").exists() and not os.access(resolved.parent, os.W_OK):
+    if not Path(f"{resolved}-wal").exists() and (probe or not os.access(resolved.parent, os.W_OK)):
         query += "&immutable=1"
     return "file:" + urllib.parse.quote(str(resolved)) + "?" + query
 
@@ -195,7 +200,7 @@ def _check_tables(path: Path) -> None:
     from branchtui.store.migrate import HISTORY_TABLE
 
     try:
-        con = sqlite3.connect(_read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_S)
+        con = sqlite3.connect(_read_only_uri(path, probe=True), uri=True, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise StorageError(_("无法读取数据库 {path}：{error}").format(path=path, error=exc)) from exc
     try:
@@ -307,6 +312,8 @@ def storage_problem(exc: BaseException) -> str | None:
             return str(cause)
         code = getattr(cause, "sqlite_errorcode", None)
         if isinstance(cause, sqlite3.Error) and code is not None:
+            if code & 0xFF == _SQLITE_IOERR and _open_file_has_no_space():
+                code = _SQLITE_FULL  # e.g. no room to make the -shm: SQLite calls that an I/O error
             message = _sqlite_message(code & 0xFF)
             if message:
                 return message
@@ -326,8 +333,23 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    return any(isinstance(c, sqlite3.Error) and (getattr(c, "sqlite_errorcode", 0) or 0) & 0xFF == _SQLITE_FULL
-               or isinstance(c, OSError) and c.errno == errno.ENOSPC for c in _causes(exc))
+    for c in _causes(exc):
+        code = (getattr(c, "sqlite_errorcode", 0) or 0) & 0xFF if isinstance(c, sqlite3.Error) else 0
+        if code == _SQLITE_FULL or isinstance(c, OSError) and c.errno == errno.ENOSPC:
+            return True
+        if code == _SQLITE_IOERR and _open_file_has_no_space():
+            return True
+    return False
+
+
+def _open_file_has_no_space() -> bool:
+    """Whether the disk of the open SQLite database is full."""
+    name = getattr(database.obj, "database", None)
+    if not isinstance(database.obj, SqliteDatabase) or not name:
+        return False
+    if name.startswith("file:"):
+        name = urllib.parse.unquote(name[len("file:"):].partition("?")[0])
+    return _no_space(Path(name))
 
 
 def _sqlite_message(code: int) -> str | None:
