@@ -132,7 +132,7 @@ def _free_name(directory: Path, stem: str, suffix: str) -> Path:
     """``stem + suffix``, or ``stem-2 + suffix`` … when a file of that name exists."""
     target = directory / f"{stem}{suffix}"
     n = 2
-    while target.exists():
+    while os.path.lexists(target):
         target = directory / f"{stem}-{n}{suffix}"
         n += 1
     return target
@@ -159,7 +159,7 @@ def _new_backup_name(directory: Path, db_name: str) -> Path:
     n = max(taken) + 1 if taken else 1
     while True:
         target = directory / (f"{db_name}.{stamp}.db" if n == 1 else f"{db_name}.{stamp}-{n}.db")
-        if not target.exists():
+        if not os.path.lexists(target):  # a dangling link counts as taken
             return target
         n += 1
 
