@@ -627,6 +627,12 @@ CATALOG: dict[str, str] = {
     # ------------------------------------------------------------ store/db.py, commands/maintenance.py (files)
     "在 {path} 新建数据库？[y/N] ": "Create a new database at {path}? [y/N] ",
     "未新建数据库": "No database created",
+    "{label}的值无法识别": "{label}: value not recognised",
+    "{label}的年份应在 {lo} 到 {hi} 之间": "{label}: the year should be between {lo} and {hi}",
+    "该项的值无法识别": "Value not recognised",
+    "文字": "Text",
+    "查找内容应为文字": "Search for text",
+    "查找内容太长：最多 {n} 个字": "Search text too long: at most {n} characters",
     "磁盘已满：本次没有写入，输入的内容都还在；请清理磁盘空间后再按一次保存":
         "The disk is full: nothing was written and what you typed is still here; free some space, then save again",
     "[只读]": "[read-only]",

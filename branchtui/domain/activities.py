@@ -11,7 +11,7 @@ from peewee import JOIN, fn
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_date, parse_int
+from branchtui.domain.parse import clean_text, parse_date, parse_int, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Activity, ActivityKind, Branch, Member, Room
 
@@ -45,11 +45,11 @@ def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) 
         "date": c.take("date", parse_date, data.get("date"), "date", "活动日期"),
         "topic": c.take("topic", clean_text, data.get("topic"), "topic", "主题", 100, required=True),
         "lecturer": c.take("lecturer", clean_text, data.get("lecturer"), "lecturer", "主讲人", 30),
-        "members_expected": c.take("members_expected", parse_int, data.get("members_expected") or 0,
-                                   "members_expected", "应到党员", 0, 100000),
-        "members_present": c.take("members_present", parse_int, data.get("members_present") or 0,
-                                  "members_present", "实到党员", 0, 100000),
-        "others": c.take("others", parse_int, data.get("others") or 0, "others", "其他参加人数", 0, 100000),
+        "members_expected": c.take("members_expected", parse_int, data.get("members_expected"),
+                                   "members_expected", "应到党员", 0, 100000, default=0),
+        "members_present": c.take("members_present", parse_int, data.get("members_present"),
+                                  "members_present", "实到党员", 0, 100000, default=0),
+        "others": c.take("others", parse_int, data.get("others"), "others", "其他参加人数", 0, 100000, default=0),
         "notes": c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
     }
     if v["date"] and v["date"] > today:
@@ -72,7 +72,7 @@ def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) 
 
 def save_activity(data: Mapping[str, Any], *, activity_id: int | None = None,
                   today: dt.date | None = None) -> Activity:
-    activity = Activity.get_or_none(Activity.id == activity_id) if activity_id else Activity()
+    activity = Activity.get_or_none(Activity.id == record_id(activity_id)) if activity_id else Activity()
     if activity is None:
         raise NotFound(_("活动记录不存在（可能已被他人删除）"))
     before = audit.snapshot(activity) if activity_id else None
@@ -84,7 +84,7 @@ def save_activity(data: Mapping[str, Any], *, activity_id: int | None = None,
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = Activity.get_or_none(Activity.id == activity_id)
+    activity = Activity.get_or_none(Activity.id == record_id(activity_id))
     if activity is None:
         raise NotFound(_("活动记录不存在（可能已被他人删除）"))
     return activity

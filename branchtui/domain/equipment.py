@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_money
+from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Equipment, Room, StandardItem
 
@@ -18,7 +18,7 @@ WORKING = "完好"
 
 
 def get_equipment(equipment_id: int) -> Equipment:
-    piece = Equipment.get_or_none(Equipment.id == equipment_id)
+    piece = Equipment.get_or_none(Equipment.id == record_id(equipment_id))
     if piece is None:
         raise NotFound(_("设备记录不存在（可能已被他人删除）"))
     return piece

@@ -52,6 +52,16 @@ _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_FULL, _SQLITE_NOTADB =
 _PG_DISK_FULL = "53100"
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _as_real(number: int) -> float:
+    try:
+        return float(number)
+    except OverflowError:
+        return float("inf") if number > 0 else float("-inf")
+
+
 class StorageError(Exception):
     """The database file cannot be used as asked; the message says why and what to do."""
 
@@ -74,6 +84,15 @@ class BranchSqliteDatabase(SqliteDatabase):
     """
 
     read_only = False
+
+    def execute_sql(self, sql, params=None):
+        # An integer beyond SQLite's 64 bits (an id of 2**70 from a caller)
+        # would raise OverflowError while binding; as a float it compares as
+        # the number it is and simply matches no row.
+        if params and any(type(p) is int and not _INT64_MIN <= p <= _INT64_MAX for p in params):
+            params = [_as_real(p) if type(p) is int and not _INT64_MIN <= p <= _INT64_MAX else p
+                      for p in params]
+        return super().execute_sql(sql, params)
 
     def rollback(self):
         if not self.is_closed() and not self.connection().in_transaction:

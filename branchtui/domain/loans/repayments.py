@@ -14,7 +14,7 @@ from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
 from branchtui.domain.loans.arrears import Arrears, Payment, arrears
 from branchtui.domain.loans.service import ACTIVE, EXTENDED, REPAYING, SETTLED, change_state, get_loan, loan_schedule
-from branchtui.domain.parse import clean_text, parse_date, parse_money
+from branchtui.domain.parse import clean_text, parse_date, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Loan, Repayment
 
@@ -86,7 +86,7 @@ def reverse_repayment(repayment_id: int, data: Mapping[str, Any], *,
                       today: dt.date | None = None) -> Repayment:
     """Cancel a mistaken entry with its opposite, dated when the mistake was found."""
     today = today or dt.date.today()
-    original = Repayment.get_or_none(Repayment.id == repayment_id)
+    original = Repayment.get_or_none(Repayment.id == record_id(repayment_id))
     if original is None:
         raise NotFound(_("还款记录不存在"))
     c = Collector()

@@ -13,7 +13,7 @@ from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.loans.policy import policy_on
 from branchtui.domain.loans.schedule import METHOD_NAMES, METHODS, Installment, add_months, build_schedule
-from branchtui.domain.parse import clean_text, fold_width, parse_date, parse_int, parse_money
+from branchtui.domain.parse import clean_text, fold_width, parse_date, parse_int, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Borrower, Branch, Loan, LoanEvent, LoanPartner
 
@@ -61,7 +61,7 @@ def parse_method(value, field: str = "method") -> str:
 
 
 def get_loan(loan_id: int) -> Loan:
-    loan = Loan.get_or_none(Loan.id == loan_id)
+    loan = Loan.get_or_none(Loan.id == record_id(loan_id))
     if loan is None:
         raise NotFound(_("贷款记录不存在（可能已被他人删除）"))
     return loan
