@@ -630,6 +630,8 @@ CATALOG: dict[str, str] = {
     "{label}的值无法识别": "{label}: value not recognised",
     "{label}的年份应在 {lo} 到 {hi} 之间": "{label}: the year should be between {lo} and {hi}",
     "该项的值无法识别": "Value not recognised",
+    "月份应写成 2026-05": "Write the month as 2026-05",
+    "逾期档次": "Arrears bucket",
     "文字": "Text",
     "查找内容应为文字": "Search for text",
     "查找内容太长：最多 {n} 个字": "Search text too long: at most {n} characters",

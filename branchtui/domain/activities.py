@@ -4,14 +4,15 @@ classes, party lessons and meetings. Kinds are data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from peewee import JOIN, fn
 
 from branchtui.domain import audit
-from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_date, parse_int, record_id
+from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.parse import MAX_YEAR, MIN_YEAR, as_day, clean_text, parse_date, parse_int, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Activity, ActivityKind, Branch, Member, Room
 
@@ -111,10 +112,13 @@ def list_activities(*, kind_id: int | None = None, branch_id: int | None = None,
               .switch(Activity).join(Branch, on=(Activity.branch == Branch.id))
               .switch(Activity).join(Room, JOIN.LEFT_OUTER, on=(Activity.room == Room.id)))
     if kind_id:
-        select = select.where(Activity.kind == kind_id)
+        select = select.where(Activity.kind == record_id(kind_id))
     if branch_id:
-        select = select.where(Activity.branch == branch_id)
+        select = select.where(Activity.branch == record_id(branch_id))
     if month:
+        if not (isinstance(month, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month, flags=re.ASCII)
+                and MIN_YEAR <= int(month[:4]) <= MAX_YEAR):
+            raise ValidationError("month", _("月份应写成 2026-05"))
         year, mon = (int(x) for x in month.split("-"))
         start = dt.date(year, mon, 1)
         end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
@@ -133,6 +137,8 @@ def attendance(present: int, expected: int, others: int) -> str:
 
 
 def activities_in_year(year: int, as_of: dt.date | None = None) -> int:
+    year = parse_int(year, "year", "年度", MIN_YEAR, MAX_YEAR, required=True)
+    as_of = as_day(as_of)
     end = min(dt.date(year, 12, 31), as_of) if as_of else dt.date(year, 12, 31)
     return Activity.select().where((Activity.date >= dt.date(year, 1, 1)) & (Activity.date <= end)).count()
 

@@ -121,6 +121,7 @@ def search(*, login: str = "", table: str = "", since=None, until=None, limit: i
     """The trail, newest first, filtered by person, table and date (read only:
     the app has no way to change an audit row)."""
     query = Audit.select()
+    login = login[:64] if isinstance(login, str) else ""  # no login is longer (access.LOGIN_MAX)
     if login.strip():
         query = query.where(Audit.login.contains(login.strip()))
     if table:

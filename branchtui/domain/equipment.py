@@ -64,7 +64,7 @@ def save_equipment(data: Mapping[str, Any], *, equipment_id: int | None = None,
 def ledger(room_id: int) -> list[Equipment]:
     return list(Equipment.select(Equipment, StandardItem)
                 .join(StandardItem, JOIN.LEFT_OUTER, on=(Equipment.item == StandardItem.id))
-                .where(Equipment.room == room_id)
+                .where(Equipment.room == record_id(room_id))
                 .order_by(fn.COALESCE(StandardItem.position, 9999), Equipment.id))
 
 

@@ -106,6 +106,18 @@ def _in_years(day: dt.date, field: str, label: str) -> dt.date:
     return day
 
 
+def as_day(value, field: str = "as_of", label: str = "日期") -> dt.date | None:
+    """A day handed to a figure (as of when): None, a date, or a datetime (its
+    day); anything else is the field's message."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise _unreadable(field, label)
+    return _in_years(value, field, label)
+
+
 def clean_text(value, field: str, label: str, max_len: int, required: bool = False) -> str:
     text = unicodedata.normalize("NFC", _typed_text(value, field, label)).strip()
     if required and not text:

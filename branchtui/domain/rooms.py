@@ -60,7 +60,7 @@ def validate_room(data: Mapping[str, Any], *, room_id: int | None = None,
 
 
 def room_of_branch(branch_id: int) -> Room | None:
-    return Room.get_or_none(Room.branch == branch_id)
+    return Room.get_or_none(Room.branch == record_id(branch_id))
 
 
 def get_room(room_id: int) -> Room:

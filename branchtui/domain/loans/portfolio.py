@@ -12,6 +12,8 @@ from peewee import JOIN, fn
 from branchtui.domain.loans.arrears import Payment, arrears, par
 from branchtui.domain.loans.service import REPAYING, loan_schedule
 from branchtui.domain.loans.subsidy import subsidy_lines
+from branchtui.domain.parse import MAX_YEAR, MIN_YEAR, as_day, parse_int, record_id
+from branchtui.domain.parse import clean_text as parse_text
 from branchtui.domain.search import name_condition
 from branchtui.store.fields import from_fen
 from branchtui.store.models import Borrower, Branch, Business, Loan, Placement, Policy, Repayment
@@ -65,6 +67,10 @@ def _book():
 def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, bucket: str | None = None,
               branch_id: int | None = None, year: int | None = None) -> list[LoanRow]:
     """Every loan with its arrears on ``as_of``, the most overdue first."""
+    as_of = as_day(as_of) or dt.date.today()
+    year = parse_int(year, "year", "年度", MIN_YEAR, MAX_YEAR) if year else None
+    state = parse_text(state, "state", "状态", 20) or None
+    bucket = parse_text(bucket, "bucket", "逾期档次", 20) or None
     select = _book()
     condition = name_condition(Borrower, query, Loan.business)
     if condition is not None:
@@ -72,7 +78,7 @@ def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, buck
     if state:
         select = select.where(Loan.state == state)
     if branch_id:
-        select = select.where(Loan.branch == branch_id)
+        select = select.where(Loan.branch == record_id(branch_id))
     if year:
         select = select.where((Loan.disbursed >= dt.date(year, 1, 1)) & (Loan.disbursed <= dt.date(year, 12, 31)))
     loans = list(select.objects())
@@ -137,6 +143,7 @@ def _subsidy_percent(policies, day: dt.date) -> int:
 
 
 def loan_figures(as_of: dt.date) -> LoanFigures:
+    as_of = as_day(as_of) or dt.date.today()
     loans = list(_book().where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
     payments = _payments_by_loan({loan.id for loan in loans})
     schedules = {loan.id: loan_schedule(loan) for loan in loans}  # once, for arrears and subsidy both

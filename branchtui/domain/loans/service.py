@@ -52,7 +52,7 @@ def parse_rate(value, field: str = "annual_rate", label: str = "年利率") -> D
 
 
 def parse_method(value, field: str = "method") -> str:
-    text = (value or "").strip()
+    text = value.strip() if isinstance(value, str) else ""
     code = METHOD_BY_NAME.get(text, text)
     if code not in METHODS:
         raise ValidationError(field, _("还款方式应为：{m}").format(
