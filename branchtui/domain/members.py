@@ -59,7 +59,7 @@ def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
     info = c.take("id_number", parse_id_number, data.get("id_number"))
     birth = c.take("birth_date", parse_date, data.get("birth_date"), "birth_date", "出生日期",
                    required=info is None)
-    gender = (data.get("gender") or "").strip()
+    gender = c.take("gender", clean_text, data.get("gender"), "gender", "性别", 2) or ""
     if info is not None:
         v["id_number"] = info.number
         birth = birth or info.birth_date
