@@ -70,5 +70,5 @@ def ledger(room_id: int) -> list[Equipment]:
 
 def piece_for(room_id: int, item_id: int) -> Equipment | None:
     """The ledger record behind a checklist cell: a working piece first."""
-    return (Equipment.select().where((Equipment.room == room_id) & (Equipment.item == item_id))
+    return (Equipment.select().where((Equipment.room == record_id(room_id)) & (Equipment.item == record_id(item_id)))
             .order_by((Equipment.condition == WORKING).desc(), Equipment.id.desc()).first())

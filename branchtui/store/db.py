@@ -142,8 +142,9 @@ def make_private_dirs(directory: Path) -> None:
 def create_file(path: Path) -> None:
     """A new empty database file, 0600 (or 0660 for BRANCHTUI_GROUP) from the
     moment it exists; a file made a moment ago by another process is fine."""
-    from branchtui.store.maintenance import secure_dir, secure_file
+    from branchtui.store.maintenance import _group_id, secure_dir, secure_file
 
+    _group_id()  # a BRANCHTUI_GROUP that does not exist is refused before anything is made
     make_private_dirs(path.parent)
     if path.parent == default_path().parent:
         secure_dir(path.parent)

@@ -72,15 +72,18 @@ class BranchApp(App):
             self.theme = "ansi-dark"
         self._today = today
         self._keymap = keymap
-        self.title = _("基层党建看板")
-
-    def validate_title(self, title: str) -> str:
-        """A file this account may not write is opened read-only: the header
-        says so, whatever title a screen sets."""
         from branchtui.store.db import is_read_only
 
+        if is_read_only():
+            self.validate_title = self._mark_read_only  # Textual looks validators up on the instance
+        self.title = _("基层党建看板")
+
+    def _mark_read_only(self, title: str) -> str:
+        """A file this account may not write is opened read-only: the header
+        says so, whatever title a screen sets (installed as the title's
+        validator only then)."""
         marker = _("[只读]")
-        return f"{title} {marker}" if is_read_only() and not title.endswith(marker) else title
+        return title if title.endswith(marker) else f"{title} {marker}"
 
     @property
     def today(self) -> dt.date:

@@ -39,7 +39,7 @@ def paid_out(loan_id: int) -> Decimal:
 
 def recovered(loan_id: int) -> Decimal:
     return sum((e.amount for e in LoanEvent.select().where(
-        (LoanEvent.loan == loan_id) & (LoanEvent.kind == RECOVERING))), ZERO)
+        (LoanEvent.loan == record_id(loan_id)) & (LoanEvent.kind == RECOVERING))), ZERO)
 
 
 def _header(data: Mapping[str, Any], today: dt.date, c: Collector, label: str):

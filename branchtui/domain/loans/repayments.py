@@ -23,7 +23,8 @@ ZERO = Decimal("0.00")
 
 def payments_of(loan_id: int) -> list[Payment]:
     return [Payment(r.date, r.principal, r.interest)
-            for r in Repayment.select().where(Repayment.loan == loan_id).order_by(Repayment.date, Repayment.id)]
+            for r in Repayment.select().where(Repayment.loan == record_id(loan_id))
+            .order_by(Repayment.date, Repayment.id)]
 
 
 def loan_arrears(loan: Loan, as_of: dt.date, payments: list[Payment] | None = None) -> Arrears:
