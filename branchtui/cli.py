@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import os
 import sys
-from pathlib import Path
 
 from branchtui import __version__
 from branchtui.i18n import _, set_language
@@ -66,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）"))
     restore = sub.add_parser("restore", parents=[common], help=_("用备份恢复数据库（当前文件先另存）"))
     restore.add_argument("source", metavar="PATH", help=_("备份文件"))
+    sub.add_parser("init", parents=[common], help=_("新建空数据库（只有它和 demo 会新建；您成为管理员）"))
     sub.add_parser("check", parents=[common], help=_("检查数据库：完整性、外键、派生数字与记录是否一致"))
     user = sub.add_parser("user", parents=[common], help=_("用户与角色（admin/committee/secretary/viewer）"))
     user_sub = user.add_subparsers(dest="user_command", metavar="add|list|remove", required=True)
@@ -84,83 +84,6 @@ def build_parser() -> argparse.ArgumentParser:
     trail_sub.add_parser("head", parents=[common],
                          help=_("打印最新一行的哈希与行数（抄入纸质台账，日后可证明记录未被改写）"))
     return parser
-
-
-def _file_of(args):
-    from branchtui.store.db import resolve_target, sqlite_path
-
-    path = sqlite_path(resolve_target(args.db))
-    if path is None:
-        print(_("备份与恢复只用于 SQLite 文件；PostgreSQL 请用 pg_dump / pg_restore。"), file=sys.stderr)
-        raise SystemExit(2)
-    return path
-
-
-def _allowed(args, action: str) -> bool:
-    """Ask the database whether this login may ``action``; the file is closed
-    again either way, since backup and restore work on it from outside."""
-    from branchtui.domain import access
-    from branchtui.domain.errors import DomainError
-
-    db = _open(args)
-    try:
-        access.require(action, None)
-        return True
-    except DomainError as exc:
-        print(str(exc), file=sys.stderr)
-        return False
-    finally:
-        db.close()
-
-
-def cmd_backup(args) -> int:
-    from branchtui.domain import access
-    from branchtui.store.maintenance import MaintenanceError, backup
-
-    path = _file_of(args)
-    if not _allowed(args, access.BACKUP):
-        return 1
-    try:
-        target = backup(path, to=Path(args.to) if args.to else None)
-    except MaintenanceError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    print(_("已备份到 {path}").format(path=target))
-    return 0
-
-
-def cmd_restore(args) -> int:
-    from branchtui.domain import access
-    from branchtui.store.maintenance import MaintenanceError, restore
-
-    path = _file_of(args)
-    if path.exists() and not _allowed(args, access.RESTORE):
-        return 1
-    try:
-        aside = restore(path, Path(args.source))
-    except MaintenanceError as exc:
-        print(str(exc), file=sys.stderr)
-        problems = getattr(exc, "problems", None) or []
-        for problem in problems if len(problems) > 1 else []:
-            print("  - " + problem, file=sys.stderr)
-        return 1
-    print(_("已从 {source} 恢复").format(source=args.source)
-          + (_("；原数据库另存为 {aside}").format(aside=aside) if aside else ""))
-    return 0
-
-
-def cmd_check(args) -> int:
-    _open(args)
-    from branchtui.domain.check import check_database
-
-    problems = check_database()
-    for problem in problems:
-        print("✗ " + problem)
-    if problems:
-        print(_("发现 {n} 个问题").format(n=len(problems)))
-        return 1
-    print(_("数据库完好：完整性、外键和派生数字均无问题"))
-    return 0
 
 
 def cmd_audit(args) -> int:
@@ -198,46 +121,9 @@ def cmd_user(args) -> int:
 
 
 def _open(args):
-    from branchtui.store.db import DatabaseTooNew, open_database
+    from branchtui.commands.maintenance import open_db
 
-    try:
-        return open_database(args.db)
-    except DatabaseTooNew as exc:
-        print(str(exc), file=sys.stderr)
-        raise SystemExit(2) from None
-
-
-def cmd_demo(args) -> int:
-    from branchtui.store.db import is_empty, resolve_target, sqlite_path
-
-    target = resolve_target(args.db)
-    db = _open(args)
-    if not is_empty():
-        if args.if_empty:
-            return 0
-        if not args.force:
-            print(_("数据库 {target} 已有数据，未改动。如需重建请加 --force（旧文件会另存）。").format(
-                target=target), file=sys.stderr)
-            return 1
-        path = sqlite_path(target)
-        if path is None:
-            print(_("--force 只用于 SQLite 文件；服务器数据库请先手工清空。"), file=sys.stderr)
-            return 1
-        db.close()
-        aside = path.with_name(f"{path.name}.{dt.datetime.now():%Y%m%d-%H%M%S}.replaced.bak")
-        path.rename(aside)
-        for suffix in ("-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        print(_("旧数据库已另存为 {aside}").format(aside=aside), file=sys.stderr)
-        _open(args)
-    if args.scale == "district":
-        result = _build_district(args.today or dt.date.today())
-    else:
-        from branchtui.demo import build_demo
-
-        result = build_demo(today=args.today)
-    print(_("演示数据已建立：{branches} 个支部，{members} 名党员 → {target}").format(target=target, **result))
-    return 0
+    return open_db(args)
 
 
 def _build_district(today: dt.date) -> dict:
@@ -320,7 +206,21 @@ def cmd_data(args) -> int:
 
 
 def cmd_app(args) -> int:
-    _open(args)
+    from branchtui.commands.maintenance import open_db, register_creator
+    from branchtui.store.db import resolve_target, sqlite_path
+
+    path = sqlite_path(resolve_target(args.db))
+    create = path is not None and not os.path.lexists(path)
+    if create:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            open_db(args)  # refuses, naming the path
+        answer = input(_("在 {path} 新建数据库？[y/N] ").format(path=path))
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            print(_("未新建数据库"), file=sys.stderr)
+            return 1
+    open_db(args, create=create)
+    if create:
+        register_creator()
     from branchtui.tui.app import BranchApp
 
     ansi = args.ansi or os.environ.get("BRANCHTUI_THEME", "").lower() == "ansi"
@@ -361,12 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     for option in ("db", "lang", "ansi"):
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
-    handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
-               "restore": cmd_restore, "check": cmd_check, "user": cmd_user,
+    from branchtui.commands import maintenance as m
+
+    handler = {"demo": m.cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": m.cmd_backup,
+               "restore": m.cmd_restore, "check": m.cmd_check, "init": m.cmd_init, "user": cmd_user,
                "import": cmd_data, "export": cmd_data, "report": cmd_data,
                "audit": cmd_audit}.get(args.command, cmd_app)
     try:
-        return handler(args)
+        return m.run_guarded(handler, args)
     except BrokenPipeError:
         # The reader has stopped (``| head -2``): what was wanted was printed. Point stdout
         # at /dev/null so the flush at exit does not raise again (the recipe of Python's docs).

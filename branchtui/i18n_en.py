@@ -623,6 +623,81 @@ CATALOG: dict[str, str] = {
     "数据库由更新版本的 branchtui 写入（未知迁移：{names}），请升级程序后再打开。":
         "The database was written by a newer branchtui (unknown migrations: {names}); "
         "upgrade the program, then open it.",
+    # ------------------------------------------------------------ store/db.py, commands/maintenance.py (files)
+    "在 {path} 新建数据库？[y/N] ": "Create a new database at {path}? [y/N] ",
+    "未新建数据库": "No database created",
+    "{label}的值无法识别": "{label}: value not recognised",
+    "{label}的年份应在 {lo} 到 {hi} 之间": "{label}: the year should be between {lo} and {hi}",
+    "该项的值无法识别": "Value not recognised",
+    "月份应写成 2026-05": "Write the month as 2026-05",
+    "逾期档次": "Arrears bucket",
+    "文字": "Text",
+    "查找内容应为文字": "Search for text",
+    "查找内容太长：最多 {n} 个字": "Search text too long: at most {n} characters",
+    "磁盘已满：本次没有写入，输入的内容都还在；请清理磁盘空间后再按一次保存":
+        "The disk is full: nothing was written and what you typed is still here; free some space, then save again",
+    "[只读]": "[read-only]",
+    "新建空数据库（只有它和 demo 会新建；您成为管理员）":
+        "create an empty database (only init and demo create one; you become its administrator)",
+    "数据库 {path} 已存在，未改动": "The database {path} already exists; nothing changed",
+    "已新建数据库 {path}": "Created the database {path}",
+    "；管理员：{login}": "; administrator: {login}",
+    "用演示数据替换整个数据库": "replace the whole database with the demo data",
+    "当前数据库无法读取（{error}）：按文件权限放行恢复":
+        "The current database cannot be read ({error}): whoever may write the file may restore it",
+    "无法新建数据库 {path}：{error}": "Cannot create the database {path}: {error}",
+    "磁盘已满": "the disk is full",
+    "文件系统是只读的": "the file system is read-only",
+    "没有权限": "permission denied",
+    "{path} 是一个目录，不是数据库文件；请用 --db 指向数据库文件":
+        "{path} is a directory, not a database file; point --db at the database file",
+    "{path} 不是普通文件，不能作为数据库": "{path} is not a regular file and cannot be a database",
+    "无法读取数据库 {path}：{error}": "Cannot read the database {path}: {error}",
+    "{path} 不是 SQLite 数据库文件，未改动；请检查 --db 的路径":
+        "{path} is not an SQLite database file; nothing changed. Check the --db path",
+    "找不到数据库 {path}。如要在这里新建，请运行 branchtui init --db {path}":
+        "No database at {path}. To create one there, run branchtui init --db {path}",
+    "磁盘已满：本次没有写入，已有的数据都在；请清理磁盘空间后再保存":
+        "The disk is full: nothing was written and the existing data is intact; free some space, then save again",
+    "数据库正忙（其他人正在保存）：本次没有写入，请稍后再试":
+        "The database is busy (someone else is saving): nothing was written; try again in a moment",
+    "数据库是只读的（文件或磁盘不允许写入）：只能查看，不能保存":
+        "The database is read-only (the file or disk does not allow writing): you can look but not save",
+    "读写数据库文件时出错（磁盘故障或已满）：本次没有写入，请检查磁盘":
+        "Error reading or writing the database file (a failing or full disk): nothing was written; check the disk",
+    "数据库文件已损坏：请用 branchtui check 检查，用 branchtui restore 从备份恢复":
+        "The database file is damaged: check it with branchtui check and restore a backup with branchtui restore",
+    "数据库文件已损坏或不是 SQLite 文件：请用 branchtui restore 从备份恢复":
+        "The database file is damaged or not an SQLite file: restore a backup with branchtui restore",
+    "无法打开数据库文件（路径不存在或没有权限）":
+        "Cannot open the database file (the path does not exist or permission is denied)",
+    "数据库无法读取，未备份（{error}）": "The database cannot be read; no backup made ({error})",
+    "数据库本身未通过完整性检查（{result}），这份副本不算备份，已有的备份都未动":
+        "The database itself fails its integrity check ({result}): this copy does not count as a backup; "
+        "the existing backups are untouched",
+    "写到 {path} 的副本读回时未通过完整性检查（{result}）：目标磁盘可能有故障":
+        "The copy written to {path} failed its integrity check when read back ({result}): "
+        "the target disk may be failing",
+    "备份目标 {dir} 所在的磁盘已满，副本未保存；数据库本身没有问题":
+        "The disk holding the backup target {dir} is full; no copy saved. The database itself is fine",
+    "无法写入备份目标 {path}：{error}": "Cannot write the backup target {path}: {error}",
+    "进程 {pid}（用户 {user}：{command}）": "process {pid} (user {user}: {command})",
+    "无法得知是谁": "who cannot be told",
+    "数据库正被其他会话使用（{who}）：请先让他们退出 branchtui，再执行":
+        "The database is in use by other sessions ({who}): have them quit branchtui first, then try again",
+    "环境变量 BRANCHTUI_GROUP 指定的用户组“{name}”不存在：请改为已有的组名，或取消这个变量（文件将只有自己能读写）":
+        "The group \"{name}\" named by BRANCHTUI_GROUP does not exist: name an existing group, "
+        "or unset the variable (files are then readable by their owner only)",
+    "无法把 {path} 交给用户组 {gid}（BRANCHTUI_GROUP）：{error}；您需要是该组的成员":
+        "Cannot hand {path} to group {gid} (BRANCHTUI_GROUP): {error}; you need to be a member of that group",
+    "该数据库属于其他程序（已有 {n} 张表，如 {tables}），不是 branchtui 数据库；未做任何改动。请用 --db 指向 branchtui 的数据库，或用 branchtui init 新建":
+        "This database belongs to another program ({n} tables, such as {tables}), not branchtui; nothing "
+        "changed. Point --db at a branchtui database, or create one with branchtui init",
+    "数据库 {path} 已损坏或不完整，SQLite 无法读取（{error}）；请用 branchtui restore 从备份恢复":
+        "The database {path} is damaged or incomplete and SQLite cannot read it ({error}); "
+        "restore a backup with branchtui restore",
+    "数据库 {path} 需要升级，但它是只读的：请让有写权限的人先打开一次":
+        "The database {path} needs an upgrade but is read-only: have someone who may write it open it once",
     # ------------------------------------------------------------ summary_table.py
     "{committee}概况（截至 {as_of}）": "{committee}: overview as of {as_of}",
     "党员": "Members",

@@ -118,8 +118,16 @@ def test_demo_force_rebuilds_and_keeps_old_file(demo_copy, home):
     backups = list(demo_copy.parent.glob(demo_copy.name + "*.bak"))
     assert len(backups) == 1
     assert counts(backups[0]) == before  # the old data, whole
-    # rebuilt from scratch: the same town, and a fresh audit trail
-    assert counts(demo_copy) == before
+    # rebuilt from scratch: the same town, and a fresh audit trail that says so
+    assert counts(demo_copy)[:3] == before[:3]
+    con = sqlite3.connect(str(demo_copy))
+    try:
+        last = con.execute('SELECT "table", action, before FROM audit ORDER BY id DESC LIMIT 1').fetchone()
+        users = con.execute("SELECT login, role FROM app_user").fetchall()
+    finally:
+        con.close()
+    assert last[:2] == ("database", "replace") and str(backups[0]) in last[2]
+    assert len(users) == 1 and users[0][1] == "admin"  # the one who rebuilt it
     assert summary_json(home, demo_copy)["members"]["total"] == 74
 
 

@@ -4,14 +4,15 @@ classes, party lessons and meetings. Kinds are data."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
 from peewee import JOIN, fn
 
 from branchtui.domain import audit
-from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_date, parse_int
+from branchtui.domain.errors import Collector, NotFound, ValidationError
+from branchtui.domain.parse import MAX_YEAR, MIN_YEAR, as_day, clean_text, parse_date, parse_int, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Activity, ActivityKind, Branch, Member, Room
 
@@ -46,11 +47,11 @@ def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) 
         "date": c.take("date", parse_date, data.get("date"), "date", "活动日期"),
         "topic": c.take("topic", clean_text, data.get("topic"), "topic", "主题", 100, required=True),
         "lecturer": c.take("lecturer", clean_text, data.get("lecturer"), "lecturer", "主讲人", 30),
-        "members_expected": c.take("members_expected", parse_int, data.get("members_expected") or 0,
-                                   "members_expected", "应到党员", 0, 100000),
-        "members_present": c.take("members_present", parse_int, data.get("members_present") or 0,
-                                  "members_present", "实到党员", 0, 100000),
-        "others": c.take("others", parse_int, data.get("others") or 0, "others", "其他参加人数", 0, 100000),
+        "members_expected": c.take("members_expected", parse_int, data.get("members_expected"),
+                                   "members_expected", "应到党员", 0, 100000, default=0),
+        "members_present": c.take("members_present", parse_int, data.get("members_present"),
+                                  "members_present", "实到党员", 0, 100000, default=0),
+        "others": c.take("others", parse_int, data.get("others"), "others", "其他参加人数", 0, 100000, default=0),
         "notes": c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500),
     }
     if v["date"] and v["date"] > today:
@@ -83,7 +84,7 @@ def save_activity(data: Mapping[str, Any], *, activity_id: int | None = None,
 
 
 def get_activity(activity_id: int) -> Activity:
-    activity = Activity.get_or_none(Activity.id == activity_id)
+    activity = Activity.get_or_none(Activity.id == record_id(activity_id))
     if activity is None:
         raise NotFound(_("活动记录不存在（可能已被他人删除）"))
     return activity
@@ -110,10 +111,13 @@ def list_activities(*, kind_id: int | None = None, branch_id: int | None = None,
               .switch(Activity).join(Branch, on=(Activity.branch == Branch.id))
               .switch(Activity).join(Room, JOIN.LEFT_OUTER, on=(Activity.room == Room.id)))
     if kind_id:
-        select = select.where(Activity.kind == kind_id)
+        select = select.where(Activity.kind == record_id(kind_id))
     if branch_id:
-        select = select.where(Activity.branch == branch_id)
+        select = select.where(Activity.branch == record_id(branch_id))
     if month:
+        if not (isinstance(month, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month, flags=re.ASCII)
+                and MIN_YEAR <= int(month[:4]) <= MAX_YEAR):
+            raise ValidationError("month", _("月份应写成 2026-05"))
         year, mon = (int(x) for x in month.split("-"))
         start = dt.date(year, mon, 1)
         end = dt.date(year + (mon == 12), mon % 12 + 1, 1)
@@ -132,6 +136,8 @@ def attendance(present: int, expected: int, others: int) -> str:
 
 
 def activities_in_year(year: int, as_of: dt.date | None = None) -> int:
+    year = parse_int(year, "year", "年度", MIN_YEAR, MAX_YEAR, required=True)
+    as_of = as_day(as_of)
     end = min(dt.date(year, 12, 31), as_of) if as_of else dt.date(year, 12, 31)
     return Activity.select().where((Activity.date >= dt.date(year, 1, 1)) & (Activity.date <= end)).count()
 

@@ -274,15 +274,6 @@ def save_named(instance, values: dict, before: dict | None = None, *, clash_fiel
     return instance
 
 
-def history(table: str, row_id: int, limit: int = 50) -> list[Audit]:
-    return list(
-        Audit.select()
-        .where((Audit.table == table) & (Audit.row_id == row_id))
-        .order_by(Audit.at.desc(), Audit.id.desc())
-        .limit(limit)
-    )
-
-
 def _visible(query, limit: int, offset: int = 0) -> list[Audit]:
     """Rows of ``query`` the current role may see, newest first, personal fields
     masked for a role that may not see them (see ``access.audit_scope``)."""
@@ -312,6 +303,7 @@ def search(*, login: str = "", table: str = "", since=None, until=None, limit: i
     records themselves.
     """
     query = Audit.select()
+    login = login[:64] if isinstance(login, str) else ""  # no login is longer (access.LOGIN_MAX)
     if login.strip():
         query = query.where(Audit.login.contains(login.strip()))
     if table:

@@ -10,7 +10,7 @@ from peewee import JOIN, fn
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_date, parse_phone
+from branchtui.domain.parse import clean_text, parse_date, parse_phone, record_id
 from branchtui.domain.search import name_condition, normalize_query
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Committee, Member
@@ -78,7 +78,7 @@ def create_branch(data: Mapping[str, Any], *, today: dt.date | None = None) -> B
 
 
 def get_branch(branch_id: int) -> Branch:
-    branch = Branch.get_or_none(Branch.id == branch_id)
+    branch = Branch.get_or_none(Branch.id == record_id(branch_id))
     if branch is None:
         raise NotFound(_("支部不存在（可能已被他人删除）"))
     return branch

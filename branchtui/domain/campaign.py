@@ -116,8 +116,8 @@ def set_branch_progress(campaign_id: int, data: Mapping[str, Any], *, today: dt.
         phase = next((p for p in phases if str(p.id) == str(data.get("phase", ""))), None)
         if data.get("phase") not in (None, "") and phase is None:
             c.add("phase", _("所选阶段不属于本次活动"))
-        members = c.take("members_taking_part", parse_int, data.get("members_taking_part") or 0,
-                         "members_taking_part", "参加党员数", 0, 100000)
+        members = c.take("members_taking_part", parse_int, data.get("members_taking_part"),
+                         "members_taking_part", "参加党员数", 0, 100000, default=0)
         done = c.take("completed_on", parse_date, data.get("completed_on"), "completed_on", "完成日期",
                       required=False)
         if branch is not None and members:
@@ -145,8 +145,8 @@ def add_survey(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | No
         c = Collector()
         kind = c.take("kind", parse_choice, data.get("kind"), SURVEY_KINDS, "kind", "形式")
         day = c.take("date", parse_date, data.get("date"), "date", "日期")
-        issued = c.take("issued", parse_int, data.get("issued") or 0, "issued", "发出份数", 0, 1000000)
-        returned = c.take("returned", parse_int, data.get("returned") or 0, "returned", "收回份数", 0, 1000000)
+        issued = c.take("issued", parse_int, data.get("issued"), "issued", "发出份数", 0, 1000000, default=0)
+        returned = c.take("returned", parse_int, data.get("returned"), "returned", "收回份数", 0, 1000000, default=0)
         notes = c.take("notes", clean_text, data.get("notes"), "notes", "备注", 500)
         if day and day > today:
             c.add("date", _("日期不能晚于今天"))

@@ -9,7 +9,7 @@ from peewee import JOIN, fn
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_money
+from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Equipment, Room, StandardItem
 
@@ -18,7 +18,7 @@ WORKING = "完好"
 
 
 def get_equipment(equipment_id: int) -> Equipment:
-    piece = Equipment.get_or_none(Equipment.id == equipment_id)
+    piece = Equipment.get_or_none(Equipment.id == record_id(equipment_id))
     if piece is None:
         raise NotFound(_("设备记录不存在（可能已被他人删除）"))
     return piece
@@ -64,11 +64,11 @@ def save_equipment(data: Mapping[str, Any], *, equipment_id: int | None = None,
 def ledger(room_id: int) -> list[Equipment]:
     return list(Equipment.select(Equipment, StandardItem)
                 .join(StandardItem, JOIN.LEFT_OUTER, on=(Equipment.item == StandardItem.id))
-                .where(Equipment.room == room_id)
+                .where(Equipment.room == record_id(room_id))
                 .order_by(fn.COALESCE(StandardItem.position, 9999), Equipment.id))
 
 
 def piece_for(room_id: int, item_id: int) -> Equipment | None:
     """The ledger record behind a checklist cell: a working piece first."""
-    return (Equipment.select().where((Equipment.room == room_id) & (Equipment.item == item_id))
+    return (Equipment.select().where((Equipment.room == record_id(room_id)) & (Equipment.item == record_id(item_id)))
             .order_by((Equipment.condition == WORKING).desc(), Equipment.id.desc()).first())

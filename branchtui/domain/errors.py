@@ -39,14 +39,29 @@ class Collector:
         except ValidationError as exc:
             self.errors.setdefault(field, next(iter(exc.errors.values())))
             value = None
+        except (TypeError, ValueError, ArithmeticError, AttributeError):
+            # A value of a kind no parser expects (the parsers refuse the
+            # known ones themselves): the field's message, not a traceback.
+            from branchtui.i18n import _
+
+            self.errors.setdefault(field, _("该项的值无法识别"))
+            value = None
         self.values[field] = value
         return value
 
     def ref(self, field: str, model, value, message: str, *, required: bool = True):
         """The ``model`` row whose id ``value`` names (a picker's value), or ``message``
         under ``field``. An empty value is fine when not ``required``."""
-        text = str(value if value is not None else "").strip()
-        # A picker's value: plain ASCII digits of a sane length, nothing else.
+        # A picker's value: plain ASCII digits of a sane length (or an int
+        # row id); anything else names no row and is not "empty" either.
+        if value is None:
+            text = ""
+        elif isinstance(value, str):
+            text = value.strip()
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value) if 0 <= value < 10**12 else "?"
+        else:
+            text = "?"
         is_id = text.isascii() and text.isdigit() and len(text) <= 12
         found = model.get_or_none(model.id == int(text)) if is_id else None
         if found is None and (required or text):

@@ -63,6 +63,8 @@ def _accept_older_region(number: str, field: str, label: str) -> str:
 
 def mask(number: str) -> str:
     """3604**********0071: region and the last four only."""
+    if not isinstance(number, str):
+        return ""
     return number[:4] + "*" * (len(number) - 8) + number[-4:] if len(number) > 8 else number
 
 

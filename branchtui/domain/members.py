@@ -10,7 +10,7 @@ from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.access import current_role, mask_id_for
 from branchtui.domain.idcard import parse_id_number
-from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_date, parse_mobile
+from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_date, parse_mobile, record_id
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Member
@@ -59,7 +59,7 @@ def validate_member(data: Mapping[str, Any], *, member_id: int | None = None,
     info = c.take("id_number", parse_id_number, data.get("id_number"))
     birth = c.take("birth_date", parse_date, data.get("birth_date"), "birth_date", "出生日期",
                    required=info is None)
-    gender = (data.get("gender") or "").strip()
+    gender = c.take("gender", clean_text, data.get("gender"), "gender", "性别", 2) or ""
     if info is not None:
         v["id_number"] = info.number
         birth = birth or info.birth_date
@@ -111,7 +111,7 @@ def create_member(data: Mapping[str, Any], *, today: dt.date | None = None) -> M
 
 
 def _load(member_id: int) -> Member:
-    member = Member.get_or_none(Member.id == member_id)
+    member = Member.get_or_none(Member.id == record_id(member_id))
     if member is None:
         raise NotFound(_("党员记录不存在（可能已被他人删除）"))
     return member

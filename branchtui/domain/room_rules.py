@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_date
+from branchtui.domain.parse import clean_text, parse_date, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Room, RoomRule
 
@@ -15,7 +15,7 @@ COMMON_RULES = ("管理制度", "活动制度", "使用制度", "岗位职责")
 
 
 def get_rule(rule_id: int) -> RoomRule:
-    rule = RoomRule.get_or_none(RoomRule.id == rule_id)
+    rule = RoomRule.get_or_none(RoomRule.id == record_id(rule_id))
     if rule is None:
         raise NotFound(_("制度记录不存在（可能已被他人删除）"))
     return rule

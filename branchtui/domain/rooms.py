@@ -10,7 +10,7 @@ from peewee import IntegrityError
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
-from branchtui.domain.parse import clean_text, parse_choice, parse_int, parse_money
+from branchtui.domain.parse import clean_text, parse_choice, parse_int, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Branch, Room
 
@@ -60,11 +60,11 @@ def validate_room(data: Mapping[str, Any], *, room_id: int | None = None,
 
 
 def room_of_branch(branch_id: int) -> Room | None:
-    return Room.get_or_none(Room.branch == branch_id)
+    return Room.get_or_none(Room.branch == record_id(branch_id))
 
 
 def get_room(room_id: int) -> Room:
-    room = Room.get_or_none(Room.id == room_id)
+    room = Room.get_or_none(Room.id == record_id(room_id))
     if room is None:
         raise NotFound(_("活动室记录不存在（可能已被他人删除）"))
     return room

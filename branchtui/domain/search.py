@@ -5,12 +5,25 @@ from __future__ import annotations
 import re
 
 
-def normalize_query(query: str) -> str:
-    return "".join((query or "").split())
+# Longer than any name or note one searches for, and far below SQLite's
+# LIKE pattern limit (50,000 bytes: "LIKE or GLOB pattern too complex").
+MAX_QUERY = 100
 
 
-def is_pinyin_query(query: str) -> bool:
-    return bool(re.fullmatch(r"[A-Za-z]+", query))
+def normalize_query(query) -> str:
+    from branchtui.domain.errors import ValidationError
+    from branchtui.i18n import _
+
+    if query is not None and not isinstance(query, str):
+        raise ValidationError("query", _("查找内容应为文字"))
+    text = "".join((query or "").split())
+    if len(text) > MAX_QUERY:
+        raise ValidationError("query", _("查找内容太长：最多 {n} 个字").format(n=MAX_QUERY))
+    return text
+
+
+def is_pinyin_query(query) -> bool:
+    return isinstance(query, str) and bool(re.fullmatch(r"[A-Za-z]+", query))
 
 
 def name_condition(model, query: str, *extra_text_fields):

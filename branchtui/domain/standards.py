@@ -9,7 +9,7 @@ from peewee import IntegrityError, fn
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound, ValidationError
-from branchtui.domain.parse import clean_text, parse_choice
+from branchtui.domain.parse import clean_text, parse_choice, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Standard, StandardItem
 
@@ -44,7 +44,7 @@ def _items(standard_id: int):
 
 
 def get_standard(standard_id: int) -> StandardInfo:
-    standard = Standard.get_or_none(Standard.id == standard_id)
+    standard = Standard.get_or_none(Standard.id == record_id(standard_id))
     if standard is None:
         raise NotFound(_("标准不存在"))
     return _info(standard, _items(standard_id))

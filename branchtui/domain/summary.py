@@ -114,7 +114,9 @@ def town_summary(as_of: dt.date | None = None, *, cached: bool = True) -> TownSu
 
     Remembered until the next write (see figures_cache); ``cached=False`` computes.
     """
-    as_of = as_of or dt.date.today()
+    from branchtui.domain.parse import as_day
+
+    as_of = as_day(as_of) or dt.date.today()
     if cached:
         from branchtui.domain.figures_cache import remembered
 

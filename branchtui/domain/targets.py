@@ -47,7 +47,8 @@ def set_target(data: Mapping[str, Any]) -> Target:
         year = c.take("year", parse_int, data.get("year"), "year", "年度", 1990, 2100, required=True)
         expected = c.take("expected", parse_int, data.get("expected"), "expected", "目标数", 0, TARGET_MAX,
                           required=True)
-        measure = (data.get("measure") or "").strip()
+        measure = data.get("measure") if isinstance(data.get("measure"), str) else ""
+        measure = measure.strip()
         valid = {code for _label, code in measure_choices()}
         if measure not in valid:
             c.add("measure", _("请选择考核项目"))

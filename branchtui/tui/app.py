@@ -79,7 +79,18 @@ class BranchApp(OrderedKeys, App):
         self._log_path: str | None = None
         self._quit_armed = False
         self._log_handler: logging.Handler | None = None
+        from branchtui.domain.storage import is_read_only
+
+        if is_read_only():
+            self.validate_title = self._mark_read_only  # Textual looks validators up on the instance
         self.title = _("基层党建看板")
+
+    def _mark_read_only(self, title: str) -> str:
+        """A file this account may not write is opened read-only: the header
+        says so, whatever title a screen sets (installed as the title's
+        validator only then)."""
+        marker = _("[只读]")
+        return title if title.endswith(marker) else f"{title} {marker}"
 
     @property
     def today(self) -> dt.date:
@@ -154,14 +165,21 @@ class BranchApp(OrderedKeys, App):
 
     def show_error(self, exc: Exception) -> None:
         from branchtui.domain.errors import DomainError
+        from branchtui.domain.storage import is_busy, is_disk_full, storage_problem
 
+        problem = None if isinstance(exc, DomainError) else storage_problem(exc)
         if isinstance(exc, DomainError):
             self.notify(str(exc), severity="error", timeout=6, markup=False)
-        elif "locked" in str(exc) or "busy" in str(exc):
+        elif is_busy(exc):
             # Another session held the database past the busy timeout: nothing
             # was written and nothing typed is lost; the same key tries again.
             self.notify(_("数据库正忙（其他人正在保存）：本次没有写入，输入的内容都还在，请稍后再按一次"),
                         severity="warning", timeout=8)
+        elif is_disk_full(exc):
+            self.notify(_("磁盘已满：本次没有写入，输入的内容都还在；请清理磁盘空间后再按一次保存"),
+                        severity="error", timeout=12)
+        elif problem:
+            self.notify(problem, severity="error", timeout=10)
         else:
             log.error("work failed", exc_info=exc)
             where = f" {self._log_path}" if self._log_path else ""

@@ -13,12 +13,16 @@ from hypothesis import strategies as st
 from branchtui.domain.errors import ValidationError
 from branchtui.store.models import Audit
 from tests.conftest import TODAY
+from tests.domain.test_bad_values_any_type import ANY
 
-NASTY = st.one_of(
+NASTY_TEXT = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["", " ", "\x00", "\x1b[31m", "😀", "２００２年７月１日", "2002-02-30", "-1", "1e9",
                      "3,000.00", "0.3万", "9" * 40, "NaN", "inf", "１２", "居民一支部" * 30, "\u202e", "'; drop table x"]),
 )
+# Not only strings: any Python value (numbers of any size, NaN, bytes, dates,
+# datetimes, lists, objects) in any field.
+NASTY = st.one_of(NASTY_TEXT, ANY)
 
 
 def _forms():

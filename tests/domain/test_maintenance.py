@@ -97,9 +97,17 @@ def test_backup_modes_for_a_shared_group(demo_db, db_path, monkeypatch):
     assert mode(path) == 0o660 and os.stat(path).st_gid == group.gr_gid
     assert mode(path.parent) == 0o770 and os.stat(path.parent).st_gid == group.gr_gid
 
+    os.chmod(path.parent, 0o750)  # the admin's own choice for the folder, kept from now on
+    backup(db_path)
+    assert mode(path.parent) == 0o750
+
     monkeypatch.setenv("BRANCHTUI_GROUP", "no-such-group-branchtui")
-    other = backup(db_path, to=db_path.parent / "other.db")
-    assert mode(other) == 0o600  # an unknown group opens nothing to anyone
+    with pytest.raises(MaintenanceError, match="no-such-group-branchtui.*不存在"):
+        backup(db_path, to=db_path.parent / "other.db")
+    with pytest.raises(MaintenanceError, match="不存在"):
+        backup(db_path)
+    assert not (db_path.parent / "other.db").exists()
+    assert mode(path.parent) == 0o750 and os.stat(path.parent).st_gid == group.gr_gid  # never re-chmodded
 
 
 def test_secure_file(tmp_path, monkeypatch):
@@ -343,18 +351,20 @@ def test_restore_over_a_damaged_database(demo_db, db_path):
 
 
 def test_restore_over_a_database_too_damaged_to_lock(demo_db, db_path):
+    """A truncated current file is exactly when one restores: it is moved
+    aside byte for byte and the backup put in its place."""
     good = backup(db_path)
     demo_db.close()
     _truncated(good, db_path)
     before = digest(db_path)
-    with pytest.raises(MaintenanceError, match="移到别处"):
-        restore(db_path, good)
-    assert digest(db_path) == before and aside_files(db_path) == []
-    for suffix in ("", "-wal", "-shm"):  # moved away by hand, as the message says
-        if os.path.exists(f"{db_path}{suffix}"):
-            os.rename(f"{db_path}{suffix}", f"{db_path}.broken{suffix}")
-    assert restore(db_path, good) is None
+    aside = restore(db_path, good)
+    assert aside is not None and digest(aside) == before
     assert check_file(db_path) == []
+    again = open_database(db_path, create=False)
+    try:
+        assert town_summary(TODAY).to_json()["members"]["total"] == 74
+    finally:
+        again.close()
 
 
 def test_check_file_on_a_missing_file(tmp_path):

@@ -100,7 +100,7 @@ def _check_pragmas(values):
     assert str(values["journal_mode"]).lower() == "wal"
     assert values["foreign_keys"] == 1
     assert values["busy_timeout"] > 0
-    assert values["synchronous"] == 1
+    assert values["synchronous"] == 2  # FULL: the last commits survive a power cut
 
 
 def test_sqlite_pragmas_on_fresh_connection(db):

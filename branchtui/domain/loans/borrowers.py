@@ -12,7 +12,7 @@ from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
 from branchtui.domain.access import current_role, mask_id_for
 from branchtui.domain.idcard import parse_id_number
-from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_mobile
+from branchtui.domain.parse import clean_name, clean_text, parse_choice, parse_mobile, record_id
 from branchtui.domain.search import name_condition
 from branchtui.i18n import _
 from branchtui.store.models import Borrower, Branch
@@ -49,7 +49,7 @@ def validate_borrower(data: Mapping[str, Any], *, borrower_id: int | None = None
 
 
 def get_borrower(borrower_id: int) -> Borrower:
-    borrower = Borrower.get_or_none(Borrower.id == borrower_id)
+    borrower = Borrower.get_or_none(Borrower.id == record_id(borrower_id))
     if borrower is None:
         raise NotFound(_("借款人不存在（可能已被他人删除）"))
     return borrower

@@ -13,7 +13,7 @@ from branchtui.domain.loans.policy import policy_on
 from branchtui.domain.loans.repayments import loan_arrears
 from branchtui.domain.loans.service import (PAID_OUT, RECOVERING, REPAYING, SETTLED, WRITTEN_OFF,
                                             change_state, locked_loan)
-from branchtui.domain.parse import clean_text, parse_date, parse_money
+from branchtui.domain.parse import clean_text, parse_date, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import LoanEvent
 
@@ -21,7 +21,7 @@ ZERO = Decimal("0.00")
 
 
 def payout_date(loan_id: int):
-    event = (LoanEvent.select().where((LoanEvent.loan == loan_id) & (LoanEvent.kind == PAID_OUT))
+    event = (LoanEvent.select().where((LoanEvent.loan == record_id(loan_id)) & (LoanEvent.kind == PAID_OUT))
              .order_by(LoanEvent.date.desc()).first())
     return event.date if event else None
 
@@ -34,12 +34,12 @@ def _not_before_payout(loan_id: int, day, c: Collector) -> None:
 
 def paid_out(loan_id: int) -> Decimal:
     return sum((e.amount for e in LoanEvent.select().where(
-        (LoanEvent.loan == loan_id) & (LoanEvent.kind == PAID_OUT))), ZERO)
+        (LoanEvent.loan == record_id(loan_id)) & (LoanEvent.kind == PAID_OUT))), ZERO)
 
 
 def recovered(loan_id: int) -> Decimal:
     return sum((e.amount for e in LoanEvent.select().where(
-        (LoanEvent.loan == loan_id) & (LoanEvent.kind == RECOVERING))), ZERO)
+        (LoanEvent.loan == record_id(loan_id)) & (LoanEvent.kind == RECOVERING))), ZERO)
 
 
 def _header(data: Mapping[str, Any], today: dt.date, c: Collector, label: str):

@@ -41,7 +41,7 @@ def _save_business(data, today: dt.date) -> Business:
         kind=c.take("kind", parse_choice, data.get("kind"), BUSINESS_KINDS, "kind", "类型"),
         owner=c.take("owner", clean_text, data.get("owner"), "owner", "业主", 30),
         registered=_day(data, "registered", "登记日期", today, c),
-        employees=c.take("employees", parse_int, data.get("employees") or 1, "employees", "从业人数", 1, 100000),
+        employees=c.take("employees", parse_int, data.get("employees"), "employees", "从业人数", 1, 100000, default=1),
         branch=_ref(Branch, data.get("branch"), "branch", "支部", c),
         loan=_ref(Loan, data.get("loan"), "loan", "贷款", c),
         sample=bool(data.get("sample", False)),

@@ -13,6 +13,8 @@ from branchtui.domain.loans.arrears import arrears, par
 from branchtui.domain.loans.history import Entry, Event, effective, state_on
 from branchtui.domain.loans.service import REPAYING, loan_schedule
 from branchtui.domain.loans.subsidy import subsidy_lines
+from branchtui.domain.parse import MAX_YEAR, MIN_YEAR, as_day, parse_int, record_id
+from branchtui.domain.parse import clean_text as parse_text
 from branchtui.domain.search import name_condition
 from branchtui.store.fields import from_fen
 from branchtui.store.models import Borrower, Branch, Business, Loan, LoanEvent, Placement, Policy, Repayment
@@ -85,12 +87,16 @@ def loan_rows(as_of: dt.date, *, query: str = "", state: str | None = None, buck
               branch_id: int | None = None, year: int | None = None) -> list[LoanRow]:
     """Every loan applied for by ``as_of``, in its state and with its arrears
     on that date, the most overdue first."""
+    as_of = as_day(as_of) or dt.date.today()
+    year = parse_int(year, "year", "年度", MIN_YEAR, MAX_YEAR) if year else None
+    state = parse_text(state, "state", "状态", 20) or None
+    bucket = parse_text(bucket, "bucket", "逾期档次", 20) or None
     select = _book().where(Loan.applied <= as_of)
     condition = name_condition(Borrower, query, Loan.business)
     if condition is not None:
         select = select.where(condition)
     if branch_id:
-        select = select.where(Loan.branch == branch_id)
+        select = select.where(Loan.branch == record_id(branch_id))
     if year:
         select = select.where((Loan.disbursed >= dt.date(year, 1, 1)) & (Loan.disbursed <= dt.date(year, 12, 31)))
     loans = list(select.objects())
@@ -174,6 +180,7 @@ def _subsidy_percent(policies, day: dt.date) -> int:
 def loan_figures(as_of: dt.date) -> LoanFigures:
     """The book as it stood on ``as_of``: each loan in its state on that date,
     its schedule as known then, the repayments made by then (reversed ones never)."""
+    as_of = as_day(as_of) or dt.date.today()
     loans = list(_book().where(Loan.disbursed.is_null(False) & (Loan.disbursed <= as_of)).objects())
     ids = {loan.id for loan in loans}
     entries, events = _entries_by_loan(ids), _events_by_loan(ids)

@@ -18,7 +18,7 @@ from branchtui.domain.loans.history import (AMORTIZING, PREPAY_CHOICES, REDUCE, 
                                             effective, prepayment_split)
 from branchtui.domain.loans.service import (ACTIVE, EXTENDED, REPAYING, SETTLED, change_state, entries_of,
                                             loan_schedule, locked_loan, terms_of)
-from branchtui.domain.parse import clean_text, parse_date, parse_money
+from branchtui.domain.parse import clean_text, parse_date, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Loan, Repayment
 
@@ -162,7 +162,7 @@ def reverse_repayment(repayment_id: int, data: Mapping[str, Any], *,
     day = c.take("date", parse_date, data.get("date") or today, "date", "冲正日期")
     note = c.take("note", clean_text, data.get("note"), "note", "冲正原因", 200, required=True)
     with audit.transaction():
-        original = Repayment.get_or_none(Repayment.id == repayment_id)
+        original = Repayment.get_or_none(Repayment.id == record_id(repayment_id))
         if original is None:
             raise NotFound(_("还款记录不存在"))
         loan = locked_loan(original.loan_id)  # the lock first, then what the rule depends on
@@ -184,7 +184,7 @@ def reverse_repayment(repayment_id: int, data: Mapping[str, Any], *,
 
 
 def repayments(loan_id: int) -> list[Repayment]:
-    return list(Repayment.select().where(Repayment.loan == loan_id).order_by(Repayment.date, Repayment.id))
+    return list(Repayment.select().where(Repayment.loan == record_id(loan_id)).order_by(Repayment.date, Repayment.id))
 
 
 def installment_status(schedule, payments, as_of: dt.date) -> list[str]:

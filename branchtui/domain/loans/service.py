@@ -12,9 +12,9 @@ from branchtui.domain import audit
 from branchtui.store.db import database
 from branchtui.domain.errors import Collector, NotFound, ValidationError
 from branchtui.domain.loans.policy import policy_on
-from branchtui.domain.loans.history import Entry, Event, Terms, base_schedule, effective, schedule_on, state_on
+from branchtui.domain.loans.history import Entry, Event, Terms, base_schedule, effective, schedule_on
 from branchtui.domain.loans.schedule import METHOD_NAMES, METHODS, Installment, add_months
-from branchtui.domain.parse import clean_text, fold_width, parse_date, parse_int, parse_money
+from branchtui.domain.parse import clean_text, fold_width, parse_date, parse_int, parse_money, record_id
 from branchtui.i18n import _
 from branchtui.store.models import Borrower, Branch, Loan, LoanEvent, LoanPartner, Repayment
 
@@ -53,7 +53,7 @@ def parse_rate(value, field: str = "annual_rate", label: str = "年利率") -> D
 
 
 def parse_method(value, field: str = "method") -> str:
-    text = (value or "").strip()
+    text = value.strip() if isinstance(value, str) else ""
     code = METHOD_BY_NAME.get(text, text)
     if code not in METHODS:
         raise ValidationError(field, _("还款方式应为：{m}").format(
@@ -62,7 +62,7 @@ def parse_method(value, field: str = "method") -> str:
 
 
 def get_loan(loan_id: int) -> Loan:
-    loan = Loan.get_or_none(Loan.id == loan_id)
+    loan = Loan.get_or_none(Loan.id == record_id(loan_id))
     if loan is None:
         raise NotFound(_("贷款记录不存在（可能已被他人删除）"))
     return loan
@@ -73,7 +73,7 @@ def locked_loan(loan_id: int) -> Loan:
     transaction. SQLite's BEGIN IMMEDIATE already serializes writers; on
     PostgreSQL the row stays locked (FOR UPDATE) until commit, so that two
     clerks writing to one loan take turns and the second sees the first's rows."""
-    query = Loan.select().where(Loan.id == loan_id)
+    query = Loan.select().where(Loan.id == record_id(loan_id))
     if getattr(database.obj, "for_update", False):
         query = query.for_update()
     loan = query.first()
@@ -304,13 +304,13 @@ def schedule_from(principal: Decimal, rate: Decimal, months: int, method: str, s
 
 def events_of(loan_id: int) -> list[Event]:
     return [Event(e.date, e.kind, e.months, e.amount, e.id)
-            for e in LoanEvent.select().where(LoanEvent.loan == loan_id).order_by(LoanEvent.date, LoanEvent.id)]
+            for e in LoanEvent.select().where(LoanEvent.loan == record_id(loan_id)).order_by(LoanEvent.date, LoanEvent.id)]
 
 
 def entries_of(loan_id: int) -> list[Entry]:
     """Every repayment row of the loan as written, reversals included."""
     return [Entry(r.id, r.date, r.principal, r.interest, r.reverses_id, r.prepay)
-            for r in Repayment.select().where(Repayment.loan == loan_id).order_by(Repayment.date, Repayment.id)]
+            for r in Repayment.select().where(Repayment.loan == record_id(loan_id)).order_by(Repayment.date, Repayment.id)]
 
 
 def loan_schedule(loan: Loan, as_of: dt.date | None = None, *, events=None, entries=None) -> list[Installment]:
