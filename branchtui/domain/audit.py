@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 from contextlib import contextmanager
@@ -14,11 +13,10 @@ from branchtui.store.models import Audit
 
 
 def current_login() -> str:
-    """The SSH account name, or BRANCHTUI_USER when a wrapper sets it."""
-    try:
-        return os.environ.get("BRANCHTUI_USER") or getpass.getuser()
-    except Exception:  # no passwd entry (containers): still audit something
-        return "unknown"
+    """Who is at the keyboard: see ``domain/identity.py``."""
+    from branchtui.domain.identity import current_login as login
+
+    return login()
 
 
 def _jsonable(value):

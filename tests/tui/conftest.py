@@ -21,6 +21,7 @@ async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
 
 
 async def type_text(pilot, text: str) -> None:

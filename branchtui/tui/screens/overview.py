@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,12 +74,14 @@ class OverviewScreen(DataScreen):
         self.sub_title = _("总览")
 
     def reload(self) -> None:
+        from branchtui.domain.sessions import others_online
         from branchtui.domain.summary import town_summary
 
         today = self.app.today
-        run_db(self, lambda: town_summary(today), self.show_summary, group="overview")
+        run_db(self, lambda: (town_summary(today), others_online()), self.show_summary, group="overview")
 
-    def show_summary(self, summary) -> None:
+    def show_summary(self, loaded) -> None:
+        summary, online = loaded
         self.app.title = summary.committee + " · " + _("基层党建看板")
         self.sub_title = _("截至 {date}").format(date=summary.as_of.isoformat())
         total = len(summary.branches)
@@ -108,7 +111,7 @@ class OverviewScreen(DataScreen):
                  if b.room and b.room_missing]
         odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]
         no_room = [b.name for b in summary.branches if not b.room]
-        notes = []
+        notes = ["[cyan]" + _("在线：") + "[/]" + _("、").join(map(escape, online))] if online else []
         if summary.behind:
             notes.append("[yellow]" + _("目标进度落后：") + "[/]" + _("、").join(
                 f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))

@@ -1,0 +1,2 @@
+"""Bodies of the larger CLI commands. Each module imports only argparse and
+i18n at the top, so building the parser stays cheap."""
