@@ -73,8 +73,8 @@ def account(reachable_program):
     try:
         yield name, Path(f"/home/{name}")
     finally:
-        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
-        subprocess.run(["userdel", "-r", name], capture_output=True)
+        # -f: even if an sshd child of this account is still winding down
+        subprocess.run(["userdel", "-f", "-r", name], capture_output=True)
 
 
 def as_account(name: str, home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
