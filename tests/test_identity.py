@@ -98,3 +98,26 @@ def test_forced_command_runs_only_the_read_only_list(tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1 and "summary" in result.stderr, command
     refusals = [row for row in audit_logins(db) if row == ("admin1", "session")]
     assert len(refusals) == 9
+
+
+def test_as_on_postgresql_needs_the_role_named_like_the_account():
+    """On a URL database the owner is the role the connection logs in as:
+    here "postgres", while this process runs as another account."""
+    psycopg2 = pytest.importorskip("psycopg2")
+    try:
+        admin = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="test")
+    except psycopg2.OperationalError as exc:
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    if ME == "postgres":
+        pytest.skip("running as postgres: the role is ours")
+    admin.autocommit = True
+    name = "bt_" + os.urandom(6).hex()
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    try:
+        url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+        run("user", "list", "--db", url)  # the schema, 0009 included
+        refused = run("summary", "--json", "--db", url, "--as", "admin1", check=False)
+        assert refused.returncode == 1 and "postgres" in refused.stderr and not refused.stdout
+    finally:
+        admin.cursor().execute(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.close()
