@@ -74,14 +74,12 @@ class OverviewScreen(DataScreen):
         self.sub_title = _("总览")
 
     def reload(self) -> None:
-        from branchtui.domain.sessions import others_online
         from branchtui.domain.summary import town_summary
 
         today = self.app.today
-        run_db(self, lambda: (town_summary(today), others_online()), self.show_summary, group="overview")
+        run_db(self, lambda: town_summary(today), self.show_summary, group="overview")
 
-    def show_summary(self, loaded) -> None:
-        summary, online = loaded
+    def show_summary(self, summary) -> None:
         self.app.title = summary.committee + " · " + _("基层党建看板")
         self.sub_title = _("截至 {date}").format(date=summary.as_of.isoformat())
         total = len(summary.branches)
@@ -111,7 +109,7 @@ class OverviewScreen(DataScreen):
                  if b.room and b.room_missing]
         odd = [f"{b.name} {'、'.join(b.room_disagrees)}" for b in summary.branches if b.room_disagrees]
         no_room = [b.name for b in summary.branches if not b.room]
-        notes = ["[cyan]" + _("在线：") + "[/]" + _("、").join(map(escape, online))] if online else []
+        notes = []
         if summary.behind:
             notes.append("[yellow]" + _("目标进度落后：") + "[/]" + _("、").join(
                 f"{b.name} {b.target_ratio:.0%}" for b in summary.behind))
@@ -121,8 +119,8 @@ class OverviewScreen(DataScreen):
             notes.append("[red]" + _("无活动室：") + "[/]" + first_few(no_room, _("、")))
         if odd:
             notes.append("[yellow]" + _("检查与台账不符：") + "[/]" + first_few(odd, _("；")))
-        self.query_one("#missing", Static).update(
-            "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]")
+        self._notes = "\n".join(notes) or "[green]" + _("全部活动室达“{std}”标准").format(std=summary.standard) + "[/]"
+        self.query_one("#missing", Static).update(self._notes)
         table = self.query_one("#branch-table", DataTable)
         cursor = table.cursor_row
         with self.app.batch_update():
@@ -134,6 +132,15 @@ class OverviewScreen(DataScreen):
                     room_cell(b), key=str(b.id))
             if summary.branches:
                 table.move_cursor(row=min(cursor, len(summary.branches) - 1))
+        from branchtui.domain.sessions import others_online
+
+        run_db(self, others_online, self.show_online, group="online")
+
+    def show_online(self, online: list[str]) -> None:
+        """Who else is working now, above the notes (asked after the figures, which come first)."""
+        if online:
+            self.query_one("#missing", Static).update(
+                "[cyan]" + _("在线：") + "[/]" + _("、").join(map(escape, online)) + "\n" + self._notes)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(int(event.row_key.value))
