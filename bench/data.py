@@ -56,7 +56,6 @@ def clean_env(home: Path, **extra: str) -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "LANG": "C.UTF-8",
-        "BRANCHTUI_USER": "bench",
     }
     env.update(extra)
     return env

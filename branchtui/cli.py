@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=("zh", "en"), help=_("界面语言（默认中文；也可用 BRANCHTUI_LANG）"))
     common.add_argument("--ansi", action="store_true",
                         help=_("16 色主题，用终端自己的颜色（老终端、PuTTY；也可用 BRANCHTUI_THEME=ansi）"))
+    common.add_argument("--as", dest="as_login", metavar="NAME",
+                        help=_("以登记用户 NAME 的身份运行（sshd 的强制命令用；只对数据库所有者有效）"))
 
     parser = argparse.ArgumentParser(
         prog="branchtui", parents=[common],
@@ -67,15 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("source", metavar="PATH", help=_("备份文件"))
     sub.add_parser("init", parents=[common], help=_("新建空数据库（只有它和 demo 会新建；您成为管理员）"))
     sub.add_parser("check", parents=[common], help=_("检查数据库：完整性、外键、派生数字与记录是否一致"))
-    user = sub.add_parser("user", parents=[common], help=_("用户与角色（admin/committee/secretary/viewer）"))
-    user_sub = user.add_subparsers(dest="user_command", metavar="add|list|remove", required=True)
-    user_add = user_sub.add_parser("add", parents=[common], help=_("登记用户"))
-    user_add.add_argument("name", help=_("登录名（SSH 账户）"))
-    user_add.add_argument("--role", required=True, help=_("admin、committee、secretary 或 viewer"))
-    user_add.add_argument("--branch", help=_("支部书记所在的支部名称"))
-    user_sub.add_parser("list", parents=[common], help=_("列出用户"))
-    user_remove = user_sub.add_parser("remove", parents=[common], help=_("删除用户"))
-    user_remove.add_argument("name")
     from branchtui.io.cli import add_parsers
 
     add_parsers(sub, common, _date_arg)
@@ -83,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     trail_sub = trail.add_subparsers(dest="audit_command", metavar="head", required=True)
     trail_sub.add_parser("head", parents=[common],
                          help=_("打印最新一行的哈希与行数（抄入纸质台账，日后可证明记录未被改写）"))
+    from branchtui.commands import doctor, users
+
+    users.add_parsers(sub, common)
+    doctor.add_parser(sub, common)
     return parser
 
 
@@ -92,31 +89,6 @@ def cmd_audit(args) -> int:
 
     digest, rows = head()
     print(_("审计链头 {hash}  共 {n} 行").format(hash=digest, n=rows))
-    return 0
-
-
-def cmd_user(args) -> int:
-    _open(args)
-    from branchtui.domain import access
-    from branchtui.domain.errors import DomainError
-
-    try:
-        if args.user_command == "add":
-            row = access.add_user(args.name, args.role, args.branch)
-            print(_("已登记用户 {login}：{role}").format(login=row.login, role=_(row.role_name))
-                  + (_("（{branch}）").format(branch=row.branch_name) if row.branch_name else ""))
-        elif args.user_command == "remove":
-            access.remove_user(args.name)
-            print(_("已删除用户 {login}").format(login=args.name))
-        else:
-            rows = access.list_users()
-            if not rows:
-                print(_("尚未登记用户：本机用户即管理员"))
-            for row in rows:
-                print(f"{pad(row.login, 16)} {pad(_(row.role_name), 8)} {row.branch_name or ''}")
-    except DomainError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
     return 0
 
 
@@ -225,7 +197,10 @@ def cmd_app(args) -> int:
 
     ansi = args.ansi or os.environ.get("BRANCHTUI_THEME", "").lower() == "ansi"
     app = BranchApp(ansi=ansi)
-    app.run()
+    from branchtui.domain import sessions
+
+    with sessions.recorded():
+        app.run()
     return app.return_code or 0
 
 
@@ -245,12 +220,20 @@ def _lang_in(argv: list[str]) -> str | None:
     return lang
 
 
-def pad(text: str, width: int) -> str:
-    """Left-aligned to ``width`` terminal columns: a Chinese character takes two."""
-    import unicodedata
+def fill_defaults(args) -> None:
+    for option in ("db", "lang", "ansi", "as_login"):
+        setattr(args, option, getattr(args, option, None))
 
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+
+def handler_for(args):
+    from branchtui.commands import doctor, users
+
+    from branchtui.commands import maintenance as m
+
+    return {"demo": m.cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": m.cmd_backup,
+            "restore": m.cmd_restore, "check": m.cmd_check, "init": m.cmd_init, "user": users.cmd_user,
+            "ssh-keys": users.cmd_ssh_keys, "doctor": doctor.cmd_doctor, "audit": cmd_audit,
+            "import": cmd_data, "export": cmd_data, "report": cmd_data}.get(args.command, cmd_app)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,17 +241,18 @@ def main(argv: list[str] | None = None) -> int:
     # argument errors (built and raised by the parser) are in it too.
     set_language(_lang_in(sys.argv[1:] if argv is None else argv))
     args = build_parser().parse_args(argv)
-    for option in ("db", "lang", "ansi"):
-        setattr(args, option, getattr(args, option, None))
+    fill_defaults(args)
     set_language(args.lang)
-    from branchtui.commands import maintenance as m
+    from branchtui.commands.maintenance import run_guarded
 
-    handler = {"demo": m.cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": m.cmd_backup,
-               "restore": m.cmd_restore, "check": m.cmd_check, "init": m.cmd_init, "user": cmd_user,
-               "import": cmd_data, "export": cmd_data, "report": cmd_data,
-               "audit": cmd_audit}.get(args.command, cmd_app)
+    if args.as_login is not None:
+        from branchtui.commands.ssh import run_as
+
+        handler = run_as
+    else:
+        handler = handler_for(args)
     try:
-        return m.run_guarded(handler, args)
+        return run_guarded(handler, args)
     except BrokenPipeError:
         # The reader has stopped (``| head -2``): what was wanted was printed. Point stdout
         # at /dev/null so the flush at exit does not raise again (the recipe of Python's docs).

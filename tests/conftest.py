@@ -47,3 +47,14 @@ def demo_db(db_path, demo_template):
     database = open_database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def _identity(tmp_path, monkeypatch):
+    """Each test starts as the OS account, and no test writes the real
+    ~/.ssh/authorized_keys of whoever runs the suite."""
+    from branchtui.domain import identity
+
+    monkeypatch.setenv("BRANCHTUI_AUTHORIZED_KEYS", str(tmp_path / "authorized_keys"))
+    yield
+    identity.set_login_for_tests(None)

@@ -30,7 +30,7 @@ def test_head_closes_the_pipe_without_a_traceback(tmp_path, args):
 
 
 def test_pad_counts_display_width():
-    from branchtui.cli import pad
+    from branchtui.commands.users import pad
 
     assert pad("只读", 8) == "只读    "
     assert pad("root", 8) == "root    "

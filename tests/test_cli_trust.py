@@ -18,7 +18,7 @@ BIN = [sys.executable, "-m", "branchtui"]
 def env(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     return {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CONFIG_HOME": str(home / "config"), "BRANCHTUI_USER": "admin1"}
+            "XDG_CONFIG_HOME": str(home / "config")}
 
 
 def run(env, *args, check=True):
@@ -67,15 +67,16 @@ def test_restore_refuses_what_is_not_a_branchtui_database(env, tmp_path):
 def test_users_and_a_secretary_refused_restore(env, tmp_path):
     db = tmp_path / "town.db"
     run(env, "demo", "--db", str(db), "--today", "2026-11-27")
-    run(env, "user", "add", "admin1", "--role", "admin", "--db", str(db))
-    run(env, "user", "add", "lisi", "--role", "secretary", "--branch", "居民一支部", "--db", str(db))
-    listing = run(env, "user", "list", "--db", str(db)).stdout
+    admin = ("--db", str(db), "--as", "admin1")
+    lisi = ("--db", str(db), "--as", "lisi")
+    run(env, "user", "add", "admin1", "--role", "admin", *admin)
+    run(env, "user", "add", "lisi", "--role", "secretary", "--branch", "居民一支部", *admin)
+    listing = run(env, "user", "list", *admin).stdout
     assert "lisi" in listing and "居民一支部" in listing
-    as_lisi = {**env, "BRANCHTUI_USER": "lisi"}
-    backup = Path(run(env, "backup", "--db", str(db)).stdout.split()[-1])
-    refused = run(as_lisi, "restore", str(backup), "--db", str(db), check=False)
+    backup = Path(run(env, "backup", *admin).stdout.split()[-1])
+    refused = run(env, "restore", str(backup), *lisi, check=False)
     assert refused.returncode == 1 and "管理员" in refused.stderr
-    refused = run(as_lisi, "user", "add", "wang", "--role", "admin", "--db", str(db), check=False)
+    refused = run(env, "user", "add", "wang", "--role", "admin", *lisi, check=False)
     assert refused.returncode == 1
-    run(env, "user", "remove", "lisi", "--db", str(db))
-    assert "lisi" not in run(env, "user", "list", "--db", str(db)).stdout
+    run(env, "user", "remove", "lisi", *admin)
+    assert "lisi" not in run(env, "user", "list", *admin).stdout

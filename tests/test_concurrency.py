@@ -35,6 +35,9 @@ path, worker, count, report, branch = sys.argv[1], int(sys.argv[2]), int(sys.arg
 today = dt.date.fromisoformat(sys.argv[6])
 names = "王建国 李秀英 张志刚 刘桂英 陈德明 杨玉兰 赵振华 黄淑珍 曾海燕 单长林".split()
 open_database(path)
+from branchtui.domain import identity
+identity.check_owner_of_file(Path(path))
+identity.assume(f"writer{worker}")  # as `branchtui --as writerN` would
 search_keys("预热")  # pay for importing pypinyin before the race starts
 Path(report + ".ready").touch()
 while not Path(report).parent.joinpath("go").exists():
@@ -65,11 +68,10 @@ def start_writers(db_path, branch_id, workers, count):
     procs = []
     for worker in range(workers):
         report = folder / f"writer{worker}.txt"
-        env = dict(os.environ, BRANCHTUI_USER=f"writer{worker}")
         procs.append((subprocess.Popen(
             [sys.executable, "-c", WRITER, str(db_path), str(worker), str(count), str(report),
              str(branch_id), TODAY.isoformat()],
-            cwd=ROOT, env=env, stderr=subprocess.PIPE), report))
+            cwd=ROOT, stderr=subprocess.PIPE), report))
     deadline = time.monotonic() + 60
     while not all(Path(f"{report}.ready").exists() for _proc, report in procs):
         assert all(proc.poll() is None for proc, _report in procs), \

@@ -82,7 +82,7 @@ def test_work_over_ssh_then_drop_the_connection(sshd, tmp_path):
     port, key = sshd
     db = tmp_path / "ssh.db"
     subprocess.run([str(BIN), "demo", "--db", str(db), "--today", "2026-11-27"], check=True, capture_output=True)
-    remote = f"env LANG=C.UTF-8 TERM=xterm-256color BRANCHTUI_USER=ssh-e2e {BIN} --db {db}"
+    remote = f"env LANG=C.UTF-8 TERM=xterm-256color {BIN} --db {db}"
     ssh = (f"ssh -tt -p {port} -i {key} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
            f"-o LogLevel=ERROR {getpass.getuser()}@127.0.0.1 '{remote}'")
     term = Terminal(ssh, {"LANG": "C.UTF-8", "TERM": "xterm-256color", "HOME": os.environ.get("HOME", "/tmp")})

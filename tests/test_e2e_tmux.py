@@ -27,7 +27,7 @@ def terminal(tmp_path):
     subprocess.run([str(BIN), "demo", "--db", str(db), "--today", "2026-11-27"], check=True,
                    capture_output=True)
     env = {"BRANCHTUI_DB": str(db), "LANG": "C.UTF-8", "TERM": "xterm-256color",
-           "HOME": os.environ.get("HOME", "/tmp"), "BRANCHTUI_USER": "e2e"}
+           "HOME": os.environ.get("HOME", "/tmp")}
     term = Terminal(str(BIN), env)
     yield term, db
     term.close()

@@ -1,6 +1,6 @@
 """Roles, and who may change what.
 
-The login is ``audit.current_login()`` (the SSH account, or BRANCHTUI_USER).
+The login is ``audit.current_login()``: see ``domain/identity.py``.
 While no user is registered the program is single-user: that person is an
 administrator. Once users exist, a login not among them may only read.
 

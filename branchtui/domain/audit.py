@@ -10,10 +10,8 @@ now, and the audit row is appended to a SHA-256 chain.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,11 +27,10 @@ GENESIS = "0" * 64  # the "previous hash" of the first audit row
 
 
 def current_login() -> str:
-    """The SSH account name, or BRANCHTUI_USER when a wrapper sets it."""
-    try:
-        return os.environ.get("BRANCHTUI_USER") or getpass.getuser()
-    except Exception:  # no passwd entry (containers): still audit something
-        return "unknown"
+    """Who is at the keyboard: see ``domain/identity.py``."""
+    from branchtui.domain.identity import current_login as login
+
+    return login()
 
 
 def _jsonable(value):

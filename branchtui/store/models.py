@@ -436,9 +436,9 @@ ALL_MODELS += [ActivityKind, Activity, Target, Appraisal, Honour, Campaign, Camp
 
 # Logins and roles live in their own module (migration 0004); listed here so
 # that everything iterating over the schema sees them.
-from branchtui.store.users import User  # noqa: E402
+from branchtui.store.users import User, UserKey  # noqa: E402
 
-ALL_MODELS.append(User)
+ALL_MODELS += [User, UserKey]
 
 
 class FiguresCache(BaseModel):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import AutoField, CharField, DateTimeField, ForeignKeyField
+from peewee import AutoField, CharField, DateTimeField, ForeignKeyField, TextField
 
 from branchtui.store.models import BaseModel, Branch
 
@@ -27,3 +27,22 @@ class User(BaseModel):
     class Meta:
         # "user" is a reserved word in PostgreSQL and standard SQL.
         table_name = "app_user"
+
+
+class UserKey(BaseModel):
+    """An SSH public key of a user (migration 0009): sshd runs the program
+    as that user for whoever proves to hold the private half.
+
+    ``blob`` (the base64 body) is unique: one key, one person.
+    """
+
+    id = AutoField()
+    user = ForeignKeyField(User, backref="keys", on_delete="CASCADE")
+    kind = CharField(max_length=40)
+    blob = TextField(unique=True)
+    comment = CharField(max_length=200, default="")
+    fingerprint = CharField(max_length=60)
+    created = DateTimeField(default=datetime.datetime.now)
+
+    class Meta:
+        table_name = "user_key"

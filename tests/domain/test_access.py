@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from branchtui.domain import identity
 from branchtui.domain import access
 from branchtui.domain.access import (
     MANAGE_USERS,
@@ -25,7 +26,7 @@ from branchtui.store.users import User
 
 
 def login_as(monkeypatch, login):
-    monkeypatch.setenv("BRANCHTUI_USER", login)
+    identity.set_login_for_tests(login)
 
 
 def refusals(login=None):

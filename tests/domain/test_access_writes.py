@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from branchtui.domain import identity
 from branchtui.domain import access
 from branchtui.domain.access import PermissionDenied
 from branchtui.domain.branches import get_branch, update_branch
@@ -18,7 +19,7 @@ from tests.conftest import TODAY
 
 @pytest.fixture
 def users(demo_db, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "admin1")
+    identity.set_login_for_tests("admin1")
     access.add_user("admin1", "admin")
     access.add_user("lisi", "secretary", "居民一支部")
     access.add_user("kan", "viewer")
@@ -37,14 +38,14 @@ def _branch_data(branch) -> dict:
 
 
 def test_secretary_changes_own_branch(users):
-    users.setenv("BRANCHTUI_USER", "lisi")
+    identity.set_login_for_tests("lisi")
     update_branch(1, _branch_data(get_branch(1)), today=TODAY)
     member = create_member(_new_member(1, 301), today=TODAY)
     assert member.branch_id == 1
 
 
 def test_secretary_refused_for_another_branch_and_the_refusal_is_audited(users):
-    users.setenv("BRANCHTUI_USER", "lisi")
+    identity.set_login_for_tests("lisi")
     members, refused = Member.select().count(), Audit.select().where(Audit.action == "refused").count()
     with pytest.raises(PermissionDenied, match="居民二支部"):
         update_branch(2, _branch_data(get_branch(2)), today=TODAY)
@@ -58,7 +59,7 @@ def test_secretary_refused_for_another_branch_and_the_refusal_is_audited(users):
 
 
 def test_secretary_may_not_move_a_member_away(users):
-    users.setenv("BRANCHTUI_USER", "lisi")
+    identity.set_login_for_tests("lisi")
     member = Member.select().where(Member.branch == 1).order_by(Member.id.desc()).first()
     data = {k: getattr(member, k) for k in ("name", "gender", "ethnicity", "birth_date", "id_number",
                                             "education", "join_date", "full_date", "phone", "status", "notes")}
@@ -68,15 +69,15 @@ def test_secretary_may_not_move_a_member_away(users):
 
 
 def test_viewer_refused_everywhere_committee_allowed(users):
-    users.setenv("BRANCHTUI_USER", "kan")
+    identity.set_login_for_tests("kan")
     with pytest.raises(PermissionDenied, match="只读"):
         update_branch(1, _branch_data(get_branch(1)), today=TODAY)
-    users.setenv("BRANCHTUI_USER", "zhen")
+    identity.set_login_for_tests("zhen")
     update_branch(2, _branch_data(get_branch(2)), today=TODAY)
     assert get_branch(2).community.endswith("（改）")
 
 
 def test_unregistered_login_reads_only_once_users_exist(users):
-    users.setenv("BRANCHTUI_USER", "stranger")
+    identity.set_login_for_tests("stranger")
     with pytest.raises(PermissionDenied):
         create_member(_new_member(3, 305), today=TODAY)

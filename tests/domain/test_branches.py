@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import TODAY
 
+from branchtui.domain import identity
 from branchtui.domain.branches import (
     branch_choices,
     committee_name,
@@ -39,7 +40,7 @@ def _counts():
 
 
 def test_create_branch_with_committee_and_audit(db, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "zuzhi")
+    identity.set_login_for_tests("zuzhi")
     assert committee_name() == "镇党委"  # nothing stored yet
     branch = create_branch({"name": " 居民一支部 ", "community": "一区居委会", "founded": "1984.7.1",
                             "phone": "0375-4920000"}, today=TODAY)

@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import TODAY
 
+from branchtui.domain import identity
 from branchtui.domain.branches import create_branch
 from branchtui.domain.errors import NotFound, ValidationError
 from branchtui.domain.idcard import make_id_number
@@ -68,7 +69,7 @@ def refuse(data, **kwargs):
 
 
 def test_create_member_writes_row_and_audit(branch, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "dangban01")
+    identity.set_login_for_tests("dangban01")
     members_before, audits_before = counts()
     member = create_member(member_data(branch.id), today=TODAY)
     assert Member.select().count() == members_before + 1
@@ -97,7 +98,7 @@ def test_create_member_writes_row_and_audit(branch, monkeypatch):
 
 
 def test_update_member_audits_before_and_after(branch, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "zuzhi02")
+    identity.set_login_for_tests("zuzhi02")
     member = create_member(member_data(branch.id), today=TODAY)
     _, audits_before = counts()
     update_member(member.id, member_data(branch.id, phone="13900001111", notes="调整联系方式"),
@@ -329,10 +330,10 @@ def test_search_rows_mask_id_for_viewers(searchable, monkeypatch):
     number = make_id_number("410402", dt.date(1968, 1, 9), 31)
     (row,) = search_members("sxx")
     assert row.id_masked == number, "the single local user is an administrator and sees it in full"
-    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    identity.set_login_for_tests("boss")
     add_user("boss", "admin")
     add_user("kan", "viewer")
-    monkeypatch.setenv("BRANCHTUI_USER", "kan")
+    identity.set_login_for_tests("kan")
     (row,) = search_members("sxx")
     assert row.id_masked == number[:4] + "*" * 10 + number[-4:]
     assert number not in row.id_masked

@@ -33,6 +33,7 @@ async def settle(pilot) -> None:
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         busy = any(not worker.is_finished for worker in app.workers) or _pending_layout(app)
         quiet = 0 if busy else quiet + 1
         if quiet >= 2:

@@ -127,9 +127,9 @@ class OverviewScreen(DataScreen):
             notes.append(Text.assemble((_("无活动室："), "red"), first_few(no_room, _("、"))))
         if odd:
             notes.append(Text.assemble((_("检查与台账不符："), "yellow"), first_few(odd, _("；"))))
-        self.query_one("#missing", Static).update(
-            Text("\n").join(notes) if notes
-            else Text(_("全部活动室达“{std}”标准").format(std=summary.standard), style="green"))
+        self._notes = (Text("\n").join(notes) if notes
+                       else Text(_("全部活动室达“{std}”标准").format(std=summary.standard), style="green"))
+        self.query_one("#missing", Static).update(self._notes)
         table = self.query_one("#branch-table", DataTable)
         cursor = table.cursor_row
         with self.app.batch_update():
@@ -141,6 +141,15 @@ class OverviewScreen(DataScreen):
                     room_cell(b), key=str(b.id))
             if summary.branches:
                 table.move_cursor(row=min(cursor, len(summary.branches) - 1))
+        from branchtui.domain.sessions import others_online
+
+        run_db(self, others_online, self.show_online, group="online")
+
+    def show_online(self, online: list[str]) -> None:
+        """Who else is working now, above the notes (asked after the figures, which come first)."""
+        if online:
+            self.query_one("#missing", Static).update(
+                Text.assemble((_("在线："), "cyan"), _("、").join(online), "\n", self._notes))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(int(event.row_key.value))

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import TODAY
 from tests.domain.loans.conftest import POLICY_NAME, loan_data, make_loan, policy_data, refused
 
+from branchtui.domain import identity
 from branchtui.domain.errors import NotFound, ValidationError
 from branchtui.domain.loans.policy import save_policy
 from branchtui.domain.loans.schedule import add_months, build_schedule
@@ -155,7 +156,7 @@ def test_the_dates_given_say_how_far_the_loan_has_come(world):
 
 
 def test_approve_then_disburse_writes_events_and_audit(world, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "xindai01")
+    identity.set_login_for_tests("xindai01")
     loan = create_loan(loan_data(world), today=TODAY)
     assert len(loan_audits(loan.id)) == 1
     events_before = LoanEvent.select().count()

@@ -18,6 +18,7 @@ from tests.domain.loans.conftest import (
     refused,
 )
 
+from branchtui.domain import identity
 from branchtui.domain.errors import NotFound
 from branchtui.domain.idcard import make_id_number
 from branchtui.domain.loans.borrowers import save_borrower, search_borrowers
@@ -143,7 +144,7 @@ def test_without_partners_the_partnership_ceiling_does_not_help(world):
 
 
 def test_borrower_birth_date_and_gender_come_from_the_id(branch, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "xinxin01")
+    identity.set_login_for_tests("xinxin01")
     # The clerk's gender and birth date are ignored: the ID says 男, 1968-05-12.
     person = save_borrower(borrower_data(branch.id, gender="女", birth_date=dt.date(1990, 1, 1)), today=TODAY)
     person = Borrower.get_by_id(person.id)
@@ -211,10 +212,10 @@ def test_search_borrowers_in_a_small_world(borrower, other_borrower):
 def test_borrower_ids_masked_for_viewers(borrower, monkeypatch):
     from branchtui.domain.access import add_user
 
-    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    identity.set_login_for_tests("boss")
     add_user("boss", "admin")
     add_user("kan", "viewer")
-    monkeypatch.setenv("BRANCHTUI_USER", "kan")
+    identity.set_login_for_tests("kan")
     row = search_borrowers("刘")[0]
     assert row.id_masked.startswith("4104") and "*" in row.id_masked
     assert row.id_masked[-4:] == borrower.id_number[-4:]

@@ -11,6 +11,7 @@ import pytest
 from tests.conftest import TODAY
 from tests.domain.loans.conftest import counts, make_loan, refused
 
+from branchtui.domain import identity
 from branchtui.domain.errors import NotFound
 from branchtui.domain.loans.repayments import (
     installment_status,
@@ -99,7 +100,7 @@ def test_part_of_an_installment_leaves_it_unpaid(loan):
 
 
 def test_repayment_is_stored_with_audit(loan, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "xindai02")
+    identity.set_login_for_tests("xindai02")
     repayment = pay(loan.id, "2026年2月28日", "1,000.00")
     row = Repayment.get_by_id(repayment.id)
     assert (row.loan_id, row.date, row.principal, row.interest, row.reverses_id) == (
