@@ -58,3 +58,10 @@ def _identity(tmp_path, monkeypatch):
     monkeypatch.setenv("BRANCHTUI_AUTHORIZED_KEYS", str(tmp_path / "authorized_keys"))
     yield
     identity.set_login_for_tests(None)
+
+
+def login_as(login: str | None) -> None:
+    """Act as ``login`` in this test's process (reset after each test)."""
+    from branchtui.domain.identity import set_login_for_tests
+
+    set_login_for_tests(login)

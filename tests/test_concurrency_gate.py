@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import TODAY, login_as
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432/"
@@ -37,9 +37,12 @@ from pathlib import Path
 
 from branchtui.store.db import open_database
 
-target, call, report, go = sys.argv[1:5]
+from branchtui.domain.identity import set_login_for_tests
+
+target, call, report, go, login = sys.argv[1:6]
 call = json.loads(call)
 open_database(target)
+set_login_for_tests(login)
 module, name = call["fn"].rsplit(".", 1)
 fn = getattr(importlib.import_module(module), name)
 kwargs = dict(call.get("kwargs", {}))
@@ -64,9 +67,9 @@ def race(target: str, folder: Path, calls: list[tuple[str, dict]]) -> list[str]:
     procs = []
     for n, (login, call) in enumerate(calls):
         report = folder / f"racer{n}.txt"
-        env = dict(os.environ, BRANCHTUI_USER=login, BRANCHTUI_LANG="zh")
+        env = dict(os.environ, BRANCHTUI_LANG="zh")
         procs.append((subprocess.Popen([sys.executable, "-c", RACER, target, json.dumps(call), str(report),
-                                        str(go)], cwd=ROOT, env=env, stderr=subprocess.PIPE), report))
+                                        str(go), login], cwd=ROOT, env=env, stderr=subprocess.PIPE), report))
     while not all(Path(f"{report}.ready").exists() for _p, report in procs):
         failed = [p.stderr.read().decode() for p, _r in procs if p.poll() is not None]
         assert not failed, failed
@@ -159,7 +162,7 @@ def test_two_admins_removing_each_other_leave_one_admin(fresh, tmp_path, monkeyp
     results = []
     for trial in range(TRIALS):
         target = fresh()
-        monkeypatch.setenv("BRANCHTUI_USER", "amy")
+        login_as("amy")
         db = _open(target)
         access.add_user("amy", "admin")
         access.add_user("bob", "admin")

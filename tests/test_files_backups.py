@@ -111,10 +111,10 @@ def test_backup_never_writes_through_a_planted_link(town, tmp_path):
 def test_replacing_the_database_is_for_admins(town, tmp_path, command, role):
     saved = backup(town, to=tmp_path / "saved.db")
     assert run(tmp_path, "user", "add", "office", "--role", "admin", "--db", town).returncode == 0
-    assert run(tmp_path, "user", "add", "wang", "--role", role, "--db", town).returncode == 0
+    assert run(tmp_path, "user", "add", "wang", "--role", role, "--db", town, as_login="office").returncode == 0
     before = sql(town, "SELECT count(*) FROM member")
     args = [str(saved) if a == "SAVED" else a for a in command]
-    result = no_traceback(run(tmp_path, *args, "--db", town, BRANCHTUI_USER="wang"))
+    result = no_traceback(run(tmp_path, *args, "--db", town, as_login="wang"))
     assert result.returncode == 1 and "管理员" in result.stderr
     assert sql(town, "SELECT count(*) FROM member") == before
     assert list(tmp_path.glob("town.db.*.bak")) == []
@@ -145,7 +145,7 @@ def test_refused_while_another_process_has_it_open(town, tmp_path, command):
     saved = backup(town, to=tmp_path / "saved.db")
     holder = subprocess.Popen([sys.executable, "-c", HOLD_OPEN, str(town)], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=_env(tmp_path, BRANCHTUI_USER="zhangsan"))
+                              env=_env(tmp_path))
     try:
         assert holder.stdout.readline().strip() == "open"
         wal = town.with_name(town.name + "-wal")
@@ -184,10 +184,10 @@ def test_restore_names_nobody_it_cannot_see_but_still_refuses(town, tmp_path, mo
 
 
 def test_demo_force_by_an_admin_records_what_it_replaced(town, tmp_path):
-    assert run(tmp_path, "user", "add", "boss", "--role", "admin", "--db", town, BRANCHTUI_USER="boss").returncode == 0
+    assert run(tmp_path, "user", "add", "boss", "--role", "admin", "--db", town).returncode == 0
     before = digest(town)
     result = no_traceback(run(tmp_path, "demo", "--force", "--today", TODAY_ARG, "--db", town,
-                              BRANCHTUI_USER="boss"))
+                              as_login="boss"))
     assert result.returncode == 0, result.stderr
     aside = next(tmp_path.glob("town.db.*.replaced.bak"))
     assert maintenance.check_file(aside) == [] and digest(aside) != before

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import pwd
 import shutil
 import sqlite3
 import subprocess
@@ -25,13 +26,16 @@ TODAY_ARG = TODAY.isoformat()
 def _env(tmp_path, **extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRANCHTUI_")}
     env.update(XDG_DATA_HOME=str(tmp_path / "xdg"), HOME=str(tmp_path), PYTHONIOENCODING="utf-8",
-               BRANCHTUI_USER="office", COLUMNS="200")
+               COLUMNS="200")
     env.update(extra)
     return env
 
 
-def run(tmp_path, *args, umask=None, **extra):
-    return subprocess.run([sys.executable, "-m", "branchtui", *map(str, args)], capture_output=True, text=True,
+def run(tmp_path, *args, umask=None, as_login=None, **extra):
+    """The CLI in a child process; ``as_login``: act as that registered user (``--as``,
+    honoured since the test runs as the file's owner)."""
+    who = ["--as", as_login] if as_login else []
+    return subprocess.run([sys.executable, "-m", "branchtui", *who, *map(str, args)], capture_output=True, text=True,
                           encoding="utf-8", env=_env(tmp_path, **extra),
                           preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
 
@@ -134,11 +138,12 @@ def test_init_creates_private_directories_and_makes_its_maker_admin(tmp_path):
     path = tmp_path / "a" / "b" / "town.db"
     result = run(tmp_path, "init", "--db", path, umask=0)
     assert result.returncode == 0, result.stderr
-    assert "office" in result.stdout
+    maker = pwd.getpwuid(os.geteuid()).pw_name  # the account that ran it: identity is never an env variable
+    assert maker in result.stdout
     assert [oct(os.stat(p).st_mode & 0o777) for p in (tmp_path / "a", tmp_path / "a" / "b", path)] == \
         ["0o700", "0o700", "0o600"]
     listing = run(tmp_path, "user", "list", "--db", path)
-    assert listing.returncode == 0 and listing.stdout.split()[:2] == ["office", "管理员"]
+    assert listing.returncode == 0 and listing.stdout.split()[:2] == [maker, "管理员"]
     assert run(tmp_path, "check", "--db", path).returncode == 0
     again = no_traceback(run(tmp_path, "init", "--db", path))
     assert again.returncode == 1 and "已存在" in again.stderr

@@ -14,14 +14,14 @@ from branchtui.domain.errors import ValidationError
 from branchtui.domain.idcard import make_id_number
 from branchtui.domain.members import create_member, get_member
 from branchtui.store.models import Member
-from tests.conftest import TODAY
+from tests.conftest import TODAY, login_as
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
 @pytest.fixture
 def staff(demo_db, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "root")
+    login_as("root")
     access.add_user("root", "admin")
     access.add_user("sec1", "secretary", "居民一支部")
     access.add_user("sec2", "secretary", "居民二支部")
@@ -30,7 +30,7 @@ def staff(demo_db, monkeypatch):
 
 
 def _as(monkeypatch, login):
-    monkeypatch.setenv("BRANCHTUI_USER", login)
+    login_as(login)
 
 
 def test_get_member_masks_the_id_number_unless_the_role_may_see_it(staff):

@@ -12,12 +12,12 @@ from branchtui.domain.room_rules import save_rule
 from branchtui.domain.standards import create_standard, current_standard, set_current
 from branchtui.store.models import Equipment, Room, RoomRule
 from branchtui.store.users import User
-from tests.conftest import TODAY
+from tests.conftest import TODAY, login_as
 
 
 @pytest.fixture
 def staff(demo_db, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "root")
+    login_as("root")
     access.add_user("root", "admin")
     access.add_user("boss", "admin")
     access.add_user("sec2", "secretary", "居民二支部")
@@ -37,7 +37,7 @@ def _rooms():
 def test_secretary_may_not_take_another_branchs_equipment_into_its_room(staff):
     one, two = _rooms()
     tv = Equipment.select().where(Equipment.room == one).first()
-    staff.setenv("BRANCHTUI_USER", "sec2")
+    login_as("sec2")
     with pytest.raises(PermissionDenied, match="居民一支部"):
         save_equipment(_piece_data(tv, two), equipment_id=tv.id, today=TODAY)
     assert Equipment.get_by_id(tv.id).room_id == one
@@ -46,7 +46,7 @@ def test_secretary_may_not_take_another_branchs_equipment_into_its_room(staff):
 def test_secretary_may_not_move_its_equipment_out_to_another_branch(staff):
     one, two = _rooms()
     piece = Equipment.select().where(Equipment.room == two).first()
-    staff.setenv("BRANCHTUI_USER", "sec2")
+    login_as("sec2")
     with pytest.raises(PermissionDenied):
         save_equipment(_piece_data(piece, one), equipment_id=piece.id, today=TODAY)
     assert Equipment.get_by_id(piece.id).room_id == two
@@ -57,7 +57,7 @@ def test_secretary_may_not_move_its_equipment_out_to_another_branch(staff):
 def test_secretary_may_not_take_over_another_branchs_room_rules(staff):
     one, two = _rooms()
     rule = RoomRule.select().where(RoomRule.room == one).first()
-    staff.setenv("BRANCHTUI_USER", "sec2")
+    login_as("sec2")
     with pytest.raises(PermissionDenied):
         save_rule({"name": rule.name, "room": two}, rule_id=rule.id, today=TODAY)
     assert RoomRule.get_by_id(rule.id).room_id == one
@@ -67,14 +67,14 @@ def test_viewer_and_secretary_may_not_switch_the_current_standard(staff):
     six = create_standard({"name": "六有"})
     before = current_standard().id
     for login in ("kan", "sec2"):
-        staff.setenv("BRANCHTUI_USER", login)
+        login_as(login)
         with pytest.raises(PermissionDenied):
             set_current(six.id)
     assert current_standard().id == before
 
 
 def test_secretary_may_not_promote_itself_or_register_an_admin(staff):
-    staff.setenv("BRANCHTUI_USER", "sec2")
+    login_as("sec2")
     with pytest.raises(PermissionDenied):
         access.add_user("sec2-admin", "admin")
     with pytest.raises(PermissionDenied):
@@ -85,6 +85,6 @@ def test_secretary_may_not_promote_itself_or_register_an_admin(staff):
 def test_nobody_removes_their_own_registration_while_others_remain(staff):
     with pytest.raises(PermissionDenied, match="自己"):
         access.remove_user("root")
-    staff.setenv("BRANCHTUI_USER", "boss")
+    login_as("boss")
     access.remove_user("root")
     assert not User.select().where(User.login == "root").exists()

@@ -14,7 +14,7 @@ import pytest
 from branchtui.domain import access
 from branchtui.domain.access import PermissionDenied
 from branchtui.store.models import ALL_MODELS, Audit, FiguresCache
-from tests.conftest import TODAY
+from tests.conftest import TODAY, login_as
 from tests.domain.gate_discovery import writers
 from tests.domain.loans.conftest import borrower_data, loan_data, policy_data
 
@@ -158,7 +158,7 @@ def world(demo_db, monkeypatch):
     from branchtui.store.models import (Activity, ActivityKind, Equipment, Loan, Member, Repayment,
                                         Room)
 
-    monkeypatch.setenv("BRANCHTUI_USER", "root")
+    login_as("root")
     access.add_user("root", "admin")
     access.add_user("sec2", "secretary", "居民二支部")
     access.add_user("kan", "viewer")
@@ -211,7 +211,7 @@ def _fingerprint() -> str:
 def test_writer_refuses_viewer_and_other_branch_secretary(writer, login, world, request):
     ctx, monkeypatch = world
     case = CASES[writer]
-    monkeypatch.setenv("BRANCHTUI_USER", login)
+    login_as(login)
     before, last = _fingerprint(), Audit.select().order_by(Audit.id.desc()).first().id
     with pytest.raises(PermissionDenied):
         case(ctx)
@@ -224,7 +224,7 @@ def test_the_cases_are_valid_writes_for_an_administrator(world):
     """The refusals above are for the role, not bad input: as admin the same
     calls go through (those that change shared state last)."""
     ctx, monkeypatch = world
-    monkeypatch.setenv("BRANCHTUI_USER", "root")
+    login_as("root")
     failures = {}
     for writer in WRITERS:
         try:

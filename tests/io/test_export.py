@@ -4,6 +4,8 @@ should be, and ID numbers masked as the user's role requires."""
 
 from __future__ import annotations
 
+from tests.conftest import login_as
+
 import datetime as dt
 import re
 import zipfile
@@ -66,18 +68,18 @@ def test_ids_are_masked_for_a_viewer_and_for_another_branch(demo_db, tmp_path, m
     from branchtui.domain.access import add_user
     from branchtui.io.lists import export_list
 
-    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    login_as("boss")
     add_user("boss", "admin")
     add_user("guest", "viewer")
     add_user("sec1", "secretary", "居民一支部")
-    monkeypatch.setenv("BRANCHTUI_USER", "guest")
+    login_as("guest")
     rows = [r for r in _rows(export_list("members", tmp_path / "v.xlsx"))[4:] if r[0]]
     assert all("*" in r[6] for r in rows)
     from branchtui.io.imports import plan_import
 
     plan = plan_import("members", tmp_path / "v.xlsx")
     assert {r.status for r in plan.rows} == {"错误"} and "遮盖" in plan.rows[0].reason
-    monkeypatch.setenv("BRANCHTUI_USER", "sec1")
+    login_as("sec1")
     rows = [r for r in _rows(export_list("members", tmp_path / "s.xlsx"))[4:] if r[0]]
     assert all(("*" in r[6]) == (r[1] != "居民一支部") for r in rows)
 
@@ -87,10 +89,10 @@ def test_a_secretary_cannot_import_into_another_branch(demo_db, tmp_path, monkey
     from branchtui.domain.idcard import make_id_number
     from branchtui.io.imports import ERROR, NEW, plan_import
 
-    monkeypatch.setenv("BRANCHTUI_USER", "boss")
+    login_as("boss")
     add_user("boss", "admin")
     add_user("sec1", "secretary", "居民一支部")
-    monkeypatch.setenv("BRANCHTUI_USER", "sec1")
+    login_as("sec1")
     path = tmp_path / "m.csv"
     path.write_text("姓名,身份证号码,入党时间,所在支部\n"
                     f"甲,{make_id_number('410402', dt.date(1980, 1, 1), 11)},2005-07-01,居民一支部\n"

@@ -3,6 +3,8 @@ shows, and no row about a person nor any full ID number reaches the screen."""
 
 from __future__ import annotations
 
+from tests.conftest import login_as
+
 import re
 
 from branchtui.domain import access
@@ -13,10 +15,10 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
 async def test_viewer_sees_no_personal_rows_in_the_audit_viewer(app, monkeypatch):
-    monkeypatch.setenv("BRANCHTUI_USER", "root")
+    login_as("root")
     access.add_user("root", "admin")
     access.add_user("kan", "viewer")
-    monkeypatch.setenv("BRANCHTUI_USER", "kan")
+    login_as("kan")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("f9")

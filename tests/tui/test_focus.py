@@ -3,6 +3,8 @@ goes to the first error in the form's order, a viewer is told before typing."""
 
 from __future__ import annotations
 
+from tests.conftest import login_as
+
 from textual.widgets import Static
 
 from tests.tui.conftest import settle, type_text
@@ -67,7 +69,7 @@ async def test_a_viewer_is_told_before_filling_a_form(app, monkeypatch):
 
     add_user("root", "admin")
     add_user("guest", "viewer")
-    monkeypatch.setenv("BRANCHTUI_USER", "guest")
+    login_as("guest")
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot, "f3")
         notice = str(form.query_one("#read-only", Static).render())
