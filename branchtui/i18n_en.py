@@ -969,4 +969,10 @@ CATALOG: dict[str, str] = {
     '荣誉与考核': 'Honours',
     '获奖者': 'Awarded to',
     "更多党员": "More members",
+    # ------------------------------------------------------------ store/copy.py
+    "目标数据库已有数据（{tables}），未复制：请用一个空数据库。":
+        "The target database already holds records ({tables}); nothing copied: use an empty database.",
+    "{table}：源 {expected} 行，目标 {found} 行": "{table}: {expected} rows in the source, {found} in the target",
+    "{table}：第 {id} 行与源不同": "{table}: row {id} differs from the source",
+    "复制后的概况数字与源不同": "The copy's overview figures differ from the source's",
 }

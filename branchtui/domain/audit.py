@@ -47,6 +47,14 @@ def record(table: str, row_id: int | None, action: str, before: dict | None, aft
         before=None if before is None else json.dumps(before, ensure_ascii=False, sort_keys=True),
         after=None if after is None else json.dumps(after, ensure_ascii=False, sort_keys=True),
     )
+    _count_write()
+
+
+def _count_write() -> None:
+    """Remembered figures stop holding when this transaction commits (migration 0010)."""
+    from branchtui.domain.figures_cache import count_write
+
+    count_write()
 
 
 @contextmanager

@@ -1,9 +1,15 @@
 """The overview's figures, remembered until the next write.
 
-Computing the loan book of a district takes a second or more; every write
-leaves an audit row, so the newest audit id tells whether remembered
-figures still hold. Any session may compute and store them; one that cannot
-write (a read-only file, a busy database) just computes.
+Computing the loan book of a district takes a second or more. Every write
+increments one counter row (``write_version``) in its own transaction, so
+the counter is seen in commit order on both stores, and figures computed in
+one snapshot together with the counter hold exactly while it stands still.
+
+Reading never waits on a writer: the figures are stored only when the write
+lock is free at once (SQLite: BEGIN IMMEDIATE with no busy wait; PostgreSQL:
+a lock timeout of a few milliseconds); otherwise, or on a read-only file,
+they are just computed. Rows of older counts, and all but the newest
+``KEEP`` of the current one, are pruned whenever figures are stored.
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ import logging
 from dataclasses import asdict, fields
 from decimal import Decimal
 
-from peewee import fn
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from branchtui import __version__
 from branchtui.store.db import database
-from branchtui.store.models import Audit, FiguresCache
+from branchtui.store.models import FiguresCache, WriteVersion
 
 log = logging.getLogger(__name__)
 
@@ -57,28 +63,89 @@ def _build(cls, data: dict):
     return cls(**values)
 
 
-def newest_audit_id() -> int:
-    return Audit.select(fn.MAX(Audit.id)).scalar() or 0
+KEEP = 16
+
+
+def count_write() -> None:
+    """Called for every audit row, inside the writer's transaction."""
+    WriteVersion.update(n=WriteVersion.n + 1).where(WriteVersion.id == 1).execute()
+
+
+def write_count() -> int:
+    return WriteVersion.select(WriteVersion.n).where(WriteVersion.id == 1).scalar() or 0
+
+
+def _snapshot():
+    """A read transaction: the counter and the figures from one consistent state."""
+    engine = database.obj
+    if isinstance(engine, SqliteDatabase):
+        return database.atomic(lock_type="DEFERRED")  # never the write lock
+    if isinstance(engine, PostgresqlDatabase):
+        return database.atomic(isolation_level="REPEATABLE READ")
+    return database.atomic()
 
 
 def remembered(kind: str, as_of: dt.date, compute, cls):
     """``compute()``'s result for ``as_of``, from the cache while nothing was written since."""
     key = f"{kind}:{__version__}:{as_of.isoformat()}"
-    mark = newest_audit_id()
-    row = FiguresCache.get_or_none(FiguresCache.key == key)
-    if row is not None and row.audit_id == mark:
+    row = (FiguresCache.select(FiguresCache.payload)
+           .where((FiguresCache.key == key) & (FiguresCache.version == write_count())).first())
+    if row is not None:
         try:
             return _build(cls, json.loads(row.payload, object_hook=_decode))
         except (KeyError, TypeError, ValueError) as exc:  # an older layout: compute afresh
             log.info("figures cache %s unusable: %s", key, exc)
-    result = compute()
+    if database.transaction_depth() > 0:  # inside someone's transaction: its state, not ours to keep
+        return compute()
+    with _snapshot():
+        version = write_count()
+        result = compute()
+    _store(key, version, result)
+    return result
+
+
+def _store(key: str, version: int, result) -> None:
     try:
         payload = json.dumps(asdict(result), default=_encode, ensure_ascii=False)
-        with database.atomic():
-            (FiguresCache.insert(key=key, audit_id=mark, payload=payload)
+        with _no_waiting():
+            (FiguresCache.insert(key=key, version=version, payload=payload, stored_at=dt.datetime.now())
              .on_conflict(conflict_target=[FiguresCache.key],
-                          update={FiguresCache.audit_id: mark, FiguresCache.payload: payload})
+                          update={FiguresCache.version: version, FiguresCache.payload: payload,
+                                  FiguresCache.stored_at: dt.datetime.now()})
              .execute())
-    except Exception as exc:  # read-only file, busy database: the figures are right anyway
+            newest = (FiguresCache.select(FiguresCache.key).where(FiguresCache.version == version)
+                      .order_by(FiguresCache.stored_at.desc()).limit(KEEP))
+            FiguresCache.delete().where((FiguresCache.version != version)
+                                        | FiguresCache.key.not_in(newest)).execute()
+    except Exception as exc:  # busy, read-only, full: the figures are right anyway
         log.info("figures cache not stored: %s", exc)
-    return result
+
+
+class _no_waiting:
+    """A write transaction that gives up at once rather than wait for a writer."""
+
+    def __enter__(self):
+        engine = database.obj
+        self._sqlite = isinstance(engine, SqliteDatabase)
+        if self._sqlite:
+            self._timeout = database.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+            database.execute_sql("PRAGMA busy_timeout = 0")
+        try:
+            self._txn = database.atomic()
+            self._txn.__enter__()
+            if isinstance(engine, PostgresqlDatabase):
+                database.execute_sql("SET LOCAL lock_timeout = '20ms'")
+        except BaseException:
+            self._restore()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._txn.__exit__(*exc)
+        finally:
+            self._restore()
+
+    def _restore(self):
+        if self._sqlite:
+            database.execute_sql(f"PRAGMA busy_timeout = {int(self._timeout)}")
