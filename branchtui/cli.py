@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help=_("备份文件或目录（默认：数据库旁的 backups/，保留最近 10 份）"))
     restore = sub.add_parser("restore", parents=[common], help=_("用备份恢复数据库（当前文件先另存）"))
     restore.add_argument("source", metavar="PATH", help=_("备份文件"))
+    copy = sub.add_parser("copy", parents=[common], help=_("把全部数据复制到一个空数据库（SQLite ⇄ PostgreSQL），并核对"))
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL", help=_("源数据库"))
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH|URL", help=_("空的目标数据库"))
+    copy.add_argument("--as-of", type=_date_arg, help=_("核对概况数字的日期（默认今天）"))
     sub.add_parser("check", parents=[common], help=_("检查数据库：完整性、外键、派生数字与记录是否一致"))
     user = sub.add_parser("user", parents=[common], help=_("用户与角色（admin/committee/secretary/viewer）"))
     user_sub = user.add_subparsers(dest="user_command", metavar="add|list|remove", required=True)
@@ -139,6 +143,26 @@ def cmd_restore(args) -> int:
         return 1
     print(_("已从 {source} 恢复").format(source=args.source)
           + (_("；原数据库另存为 {aside}").format(aside=aside) if aside else ""))
+    return 0
+
+
+def cmd_copy(args) -> int:
+    from peewee import OperationalError
+
+    from branchtui.domain.errors import DomainError
+    from branchtui.store.copy import CopyError, copy_between
+
+    try:
+        report, problems = copy_between(args.source, args.target, args.as_of or dt.date.today())
+    except (CopyError, DomainError, OperationalError) as exc:
+        print(str(exc).strip(), file=sys.stderr)
+        return 1
+    for problem in problems:
+        print("✗ " + problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(_("已复制 {rows} 行（{tables} 张表）到 {target}，行数、全部记录和概况数字均已核对").format(
+        rows=report.total, tables=len(report.rows), target=args.target))
     return 0
 
 
@@ -330,5 +354,5 @@ def main(argv: list[str] | None = None) -> int:
         setattr(args, option, getattr(args, option, None))
     set_language(args.lang)
     handler = {"demo": cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": cmd_backup,
-               "restore": cmd_restore, "check": cmd_check, "user": cmd_user}.get(args.command, cmd_app)
+               "restore": cmd_restore, "check": cmd_check, "copy": cmd_copy, "user": cmd_user}.get(args.command, cmd_app)
     return handler(args)

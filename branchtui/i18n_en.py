@@ -975,4 +975,13 @@ CATALOG: dict[str, str] = {
     "{table}：源 {expected} 行，目标 {found} 行": "{table}: {expected} rows in the source, {found} in the target",
     "{table}：第 {id} 行与源不同": "{table}: row {id} differs from the source",
     "复制后的概况数字与源不同": "The copy's overview figures differ from the source's",
+    "找不到源数据库 {path}": "No source database at {path}",
+    "源和目标是同一个数据库": "The source and the target are the same database",
+    "把全部数据复制到一个空数据库（SQLite ⇄ PostgreSQL），并核对":
+        "copy everything into an empty database (SQLite ⇄ PostgreSQL), then verify",
+    "源数据库": "the source database",
+    "空的目标数据库": "the empty target database",
+    "核对概况数字的日期（默认今天）": "the day whose figures are compared (default: today)",
+    "已复制 {rows} 行（{tables} 张表）到 {target}，行数、全部记录和概况数字均已核对":
+        "Copied {rows} rows ({tables} tables) to {target}; row counts, every record and the figures verified",
 }

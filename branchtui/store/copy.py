@@ -172,3 +172,25 @@ def _figures(db: Database, as_of: dt.date) -> dict:
         return town_summary(as_of, cached=False).to_json()
     finally:
         database.initialize(previous)
+
+
+def copy_between(source_target: str, dest_target: str, as_of: dt.date) -> tuple[CopyReport, list[str]]:
+    """``branchtui copy``: open both (the source must exist), copy, verify."""
+    from branchtui.store.db import open_database, sqlite_path
+
+    path = sqlite_path(source_target)
+    if path is not None and not path.is_file():
+        raise CopyError(_("找不到源数据库 {path}").format(path=path))
+    if str(source_target) == str(dest_target):
+        raise CopyError(_("源和目标是同一个数据库"))
+    source = open_database(source_target)
+    from branchtui.domain import access
+
+    access.require(access.BACKUP, None)  # reading every record is an admin's job
+    target = open_database(dest_target)
+    try:
+        report = copy_database(source, target)
+        return report, verify_copy(source, target, as_of)
+    finally:
+        target.close()
+        source.close()
