@@ -110,11 +110,21 @@ def _allowed(args, action: str) -> bool:
         db.close()
 
 
+def _server_url(args) -> str | None:
+    """The URL when --db names a PostgreSQL server (backups by pg_dump, store/pg_maintenance.py)."""
+    from branchtui.store.db import is_url, resolve_target, sqlite_path
+
+    target = resolve_target(args.db)
+    return target if is_url(target) and sqlite_path(target) is None else None
+
+
 def cmd_backup(args) -> int:
     from branchtui.domain import access
     from branchtui.store.maintenance import MaintenanceError, backup
 
-    path = _file_of(args)
+    if _server_url(args):
+        from branchtui.store.pg_maintenance import backup
+    path = _server_url(args) or _file_of(args)
     if not _allowed(args, access.BACKUP):
         return 1
     try:
@@ -130,8 +140,10 @@ def cmd_restore(args) -> int:
     from branchtui.domain import access
     from branchtui.store.maintenance import MaintenanceError, restore
 
-    path = _file_of(args)
-    if path.exists() and not _allowed(args, access.RESTORE):
+    if _server_url(args):
+        from branchtui.store.pg_maintenance import restore
+    path = _server_url(args) or _file_of(args)
+    if (_server_url(args) or path.exists()) and not _allowed(args, access.RESTORE):
         return 1
     try:
         aside = restore(path, Path(args.source))

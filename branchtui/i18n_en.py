@@ -984,4 +984,19 @@ CATALOG: dict[str, str] = {
     "核对概况数字的日期（默认今天）": "the day whose figures are compared (default: today)",
     "已复制 {rows} 行（{tables} 张表）到 {target}，行数、全部记录和概况数字均已核对":
         "Copied {rows} rows ({tables} tables) to {target}; row counts, every record and the figures verified",
+    # ------------------------------------------------------------ store/pg_maintenance.py
+    "找不到 {tool}：请安装 PostgreSQL 客户端（postgresql-client）。":
+        "{tool} not found: install the PostgreSQL client tools (postgresql-client).",
+    "无法在 {dir} 建立备份文件": "Cannot create a backup file in {dir}",
+    "备份失败：{error}": "Backup failed: {error}",
+    "备份文件无法读回，已删除：{error}": "The backup could not be read back and was removed: {error}",
+    "不是 pg_dump 备份文件": "not a pg_dump archive",
+    "不是 branchtui 数据库的备份": "not a backup of a branchtui database",
+    "至少要保留 1 份备份": "Keep at least 1 backup",
+    "{path} 已存在，不覆盖": "{path} exists; not overwritten",
+    "找不到备份文件 {path}": "No backup file at {path}",
+    "{path} 不能用来恢复：{problem}": "{path} cannot be restored: {problem}",
+    "还有其他会话连着这个数据库，请他们退出后再恢复。":
+        "Other sessions are connected to this database; ask them to quit, then restore.",
+    "恢复失败，数据库未改动：{error}": "Restore failed; the database is unchanged: {error}",
 }
