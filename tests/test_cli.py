@@ -31,10 +31,10 @@ def _env(home, **extra):
     return env
 
 
-def run(home, *args, env=None, cwd=None):
+def run(home, *args, env=None, cwd=None, timeout=60):
     return subprocess.run(
         [sys.executable, "-m", "branchtui", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True, text=True, encoding="utf-8", timeout=timeout,
         env=env or _env(home), cwd=cwd,
     )
 
@@ -106,7 +106,7 @@ def test_demo_again_refuses_and_keeps_data(demo_copy, home):
     assert "--force" in result.stderr
     assert counts(demo_copy) == before
     if _is_file(demo_copy):
-        assert list(demo_copy.parent.glob("*.bak")) == []
+        assert list(Path(demo_copy).parent.glob("*.bak")) == []
 
 
 @pytest.mark.sqlite_only
@@ -134,7 +134,8 @@ def test_demo_if_empty_on_full_db_changes_nothing(demo_copy, home):
 
 def test_demo_if_empty_on_new_db_builds(db_target, home):
     """On a new file, and on an empty PostgreSQL database (the demo written row by row there)."""
-    result = run(home, "demo", "--db", db_target, "--if-empty", "--today", TODAY_ARG)
+    # row by row: 25,000 statements, each a round trip to the server
+    result = run(home, "demo", "--db", db_target, "--if-empty", "--today", TODAY_ARG, timeout=900)
     assert result.returncode == 0, result.stderr
     assert "8" in result.stdout and "74" in result.stdout
     assert counts(db_target)[:3] == (8, 74, 8)
