@@ -9,13 +9,6 @@ import pytest
 from tests.conftest import TODAY
 
 
-@pytest.fixture(scope="session")
-def store():
-    """Screens are drawn the same whatever the store: they run on SQLite only
-    (their snapshot names stay as they are)."""
-    return "sqlite"
-
-
 @pytest.fixture
 def app(demo_db):
     from branchtui.tui.app import BranchApp
