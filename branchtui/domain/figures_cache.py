@@ -115,8 +115,10 @@ def _store(key: str, version: int, result) -> None:
              .execute())
             newest = (FiguresCache.select(FiguresCache.key).where(FiguresCache.version == version)
                       .order_by(FiguresCache.stored_at.desc()).limit(KEEP))
-            FiguresCache.delete().where((FiguresCache.version != version)
-                                        | FiguresCache.key.not_in(newest)).execute()
+            # Older counts can never match again; a newer one stored by a faster reader stays.
+            FiguresCache.delete().where((FiguresCache.version < version)
+                                        | ((FiguresCache.version == version)
+                                           & FiguresCache.key.not_in(newest))).execute()
     except Exception as exc:  # busy, read-only, full: the figures are right anyway
         log.info("figures cache not stored: %s", exc)
 
