@@ -116,7 +116,7 @@ def backup(url: str, to: Path | None = None, keep: int = DEFAULT_KEEP) -> Path:
     return path
 
 
-def _other_sessions(url: str) -> int:
+def _other_sessions() -> int:
     from branchtui.store.db import database
 
     return database.execute_sql(
@@ -137,7 +137,7 @@ def restore(url: str, source: Path) -> Path:
         raise RestoreRefused(_("{path} 不能用来恢复：{problem}").format(path=source, problem=problem), [problem])
     open_database(url, migrate=False)
     try:
-        if _other_sessions(url):
+        if _other_sessions():
             raise RestoreRefused(_("还有其他会话连着这个数据库，请他们退出后再恢复。"))
     finally:
         database.close()
