@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", parents=[common], help=_("用备份恢复数据库（当前文件先另存）"))
     restore.add_argument("source", metavar="PATH", help=_("备份文件"))
     sub.add_parser("init", parents=[common], help=_("新建空数据库（只有它和 demo 会新建；您成为管理员）"))
+    copy = sub.add_parser("copy", parents=[common], help=_("把全部数据复制到一个空数据库（SQLite ⇄ PostgreSQL），并核对"))
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL", help=_("源数据库"))
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH|URL", help=_("空的目标数据库"))
+    copy.add_argument("--as-of", type=_date_arg, help=_("核对概况数字的日期（默认今天）"))
     sub.add_parser("check", parents=[common], help=_("检查数据库：完整性、外键、派生数字与记录是否一致"))
     from branchtui.io.cli import add_parsers
 
@@ -81,6 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_parsers(sub, common)
     doctor.add_parser(sub, common)
     return parser
+
+
+def cmd_copy(args) -> int:
+    from peewee import OperationalError
+
+    from branchtui.domain.errors import DomainError
+    from branchtui.store.copy import CopyError, copy_between
+
+    try:
+        report, problems = copy_between(args.source, args.target, args.as_of or dt.date.today())
+    except (CopyError, DomainError, OperationalError) as exc:
+        print(str(exc).strip(), file=sys.stderr)
+        return 1
+    for problem in problems:
+        print("✗ " + problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(_("已复制 {rows} 行（{tables} 张表）到 {target}，行数、全部记录和概况数字均已核对").format(
+        rows=report.total, tables=len(report.rows), target=args.target))
+    return 0
 
 
 def cmd_audit(args) -> int:
@@ -232,7 +256,7 @@ def handler_for(args):
 
     return {"demo": m.cmd_demo, "summary": cmd_summary, "schedule": cmd_schedule, "backup": m.cmd_backup,
             "restore": m.cmd_restore, "check": m.cmd_check, "init": m.cmd_init, "user": users.cmd_user,
-            "ssh-keys": users.cmd_ssh_keys, "doctor": doctor.cmd_doctor, "audit": cmd_audit,
+            "ssh-keys": users.cmd_ssh_keys, "doctor": doctor.cmd_doctor, "audit": cmd_audit, "copy": cmd_copy,
             "import": cmd_data, "export": cmd_data, "report": cmd_data}.get(args.command, cmd_app)
 
 

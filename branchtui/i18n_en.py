@@ -1158,6 +1158,36 @@ CATALOG: dict[str, str] = {
     "审计链头 {hash}  共 {n} 行": "Audit chain head {hash}  {n} rows",
     "审计记录（只读 · 仅本支部）": "Audit trail (read only · own branch)",
     "审计记录（只读 · 不含个人记录）": "Audit trail (read only · no personal records)",
+    # ------------------------------------------------------------ store/copy.py
+    "目标数据库已有数据（{tables}），未复制：请用一个空数据库。":
+        "The target database already holds records ({tables}); nothing copied: use an empty database.",
+    "{table}：源 {expected} 行，目标 {found} 行": "{table}: {expected} rows in the source, {found} in the target",
+    "{table}：第 {id} 行与源不同": "{table}: row {id} differs from the source",
+    "复制后的概况数字与源不同": "The copy's overview figures differ from the source's",
+    "找不到源数据库 {path}": "No source database at {path}",
+    "源和目标是同一个数据库": "The source and the target are the same database",
+    "把全部数据复制到一个空数据库（SQLite ⇄ PostgreSQL），并核对":
+        "copy everything into an empty database (SQLite ⇄ PostgreSQL), then verify",
+    "源数据库": "the source database",
+    "空的目标数据库": "the empty target database",
+    "核对概况数字的日期（默认今天）": "the day whose figures are compared (default: today)",
+    "已复制 {rows} 行（{tables} 张表）到 {target}，行数、全部记录和概况数字均已核对":
+        "Copied {rows} rows ({tables} tables) to {target}; row counts, every record and the figures verified",
+    # ------------------------------------------------------------ store/pg_maintenance.py
+    "找不到 {tool}：请安装 PostgreSQL 客户端（postgresql-client）。":
+        "{tool} not found: install the PostgreSQL client tools (postgresql-client).",
+    "无法在 {dir} 建立备份文件": "Cannot create a backup file in {dir}",
+    "备份失败：{error}": "Backup failed: {error}",
+    "备份文件无法读回，已删除：{error}": "The backup could not be read back and was removed: {error}",
+    "不是 pg_dump 备份文件": "not a pg_dump archive",
+    "不是 branchtui 数据库的备份": "not a backup of a branchtui database",
+    "至少要保留 1 份备份": "Keep at least 1 backup",
+    "{path} 已存在，不覆盖": "{path} exists; not overwritten",
+    "找不到备份文件 {path}": "No backup file at {path}",
+    "{path} 不能用来恢复：{problem}": "{path} cannot be restored: {problem}",
+    "还有其他会话连着这个数据库，请他们退出后再恢复。":
+        "Other sessions are connected to this database; ask them to quit, then restore.",
+    "恢复失败，数据库未改动：{error}": "Restore failed; the database is unchanged: {error}",
 }
 
 from branchtui.io.i18n_en import CATALOG as _IO_CATALOG  # noqa: E402  (import, export, reports)

@@ -1,18 +1,19 @@
-"""The command line, run as a user would: in a subprocess."""
+"""The command line, run as a user would: in a subprocess, on both stores."""
 
 from __future__ import annotations
 
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from branchtui import __version__
+from tests.conftest import run_sql
 
 TODAY_ARG = "2026-11-27"
 
@@ -30,10 +31,10 @@ def _env(home, **extra):
     return env
 
 
-def run(home, *args, env=None, cwd=None):
+def run(home, *args, env=None, cwd=None, timeout=60):
     return subprocess.run(
         [sys.executable, "-m", "branchtui", *map(str, args)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True, text=True, encoding="utf-8", timeout=timeout,
         env=env or _env(home), cwd=cwd,
     )
 
@@ -50,27 +51,23 @@ def copy_db(src, dst):
     return dst
 
 
-def counts(path):
-    con = sqlite3.connect(str(path))
-    try:
-        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("branch", "member", "room", "audit"))
-    finally:
-        con.close()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory, home):
-    path = tmp_path_factory.mktemp("demo") / "town.db"
-    result = run(home, "demo", "--db", path, "--today", TODAY_ARG)
-    assert result.returncode == 0, result.stderr
-    assert "8" in result.stdout and "74" in result.stdout
-    return path
+def counts(target):
+    return tuple(run_sql(target, f"SELECT count(*) FROM {t}")[0][0] for t in ("branch", "member", "room", "audit"))
 
 
 @pytest.fixture
-def demo_copy(demo_file, tmp_path):
-    return copy_db(demo_file, tmp_path / "copy.db")
+def demo_file(demo_target):
+    """The demo town (a file or a PostgreSQL database), the test's own."""
+    return demo_target
+
+
+@pytest.fixture
+def demo_copy(demo_target):
+    return demo_target
+
+
+def _is_file(target) -> bool:
+    return not str(target).startswith("postgresql")
 
 
 def summary_json(home, path, *extra):
@@ -108,10 +105,13 @@ def test_demo_again_refuses_and_keeps_data(demo_copy, home):
     assert result.returncode == 1
     assert "--force" in result.stderr
     assert counts(demo_copy) == before
-    assert list(demo_copy.parent.glob("*.bak")) == []
+    if _is_file(demo_copy):
+        assert list(Path(demo_copy).parent.glob("*.bak")) == []
 
 
+@pytest.mark.sqlite_only
 def test_demo_force_rebuilds_and_keeps_old_file(demo_copy, home):
+    demo_copy = Path(demo_copy)
     before = counts(demo_copy)
     result = run(home, "demo", "--db", demo_copy, "--today", TODAY_ARG, "--force")
     assert result.returncode == 0, result.stderr
@@ -136,14 +136,18 @@ def test_demo_if_empty_on_full_db_changes_nothing(demo_copy, home):
     result = run(home, "demo", "--db", demo_copy, "--if-empty", "--today", TODAY_ARG)
     assert result.returncode == 0, result.stderr
     assert counts(demo_copy) == before
-    assert list(demo_copy.parent.glob("*.bak")) == []
+    if _is_file(demo_copy):
+        assert list(Path(demo_copy).parent.glob("*.bak")) == []
 
 
-def test_demo_if_empty_on_new_db_builds(tmp_path, home):
-    path = tmp_path / "new.db"
-    result = run(home, "demo", "--db", path, "--if-empty", "--today", TODAY_ARG)
+def test_demo_if_empty_on_new_db_builds(db_target, home):
+    """On a new file, and on an empty PostgreSQL database (the demo written row by row there)."""
+    # row by row: 25,000 statements, each a round trip to the server
+    result = run(home, "demo", "--db", db_target, "--if-empty", "--today", TODAY_ARG, timeout=900)
     assert result.returncode == 0, result.stderr
-    assert counts(path)[:3] == (8, 74, 8)
+    assert "8" in result.stdout and "74" in result.stdout
+    assert counts(db_target)[:3] == (8, 74, 8)
+    assert summary_json(home, db_target)["members"]["total"] == 74
 
 
 def test_version(home):
@@ -197,10 +201,7 @@ def test_db_option_before_the_command(demo_file, tmp_path):
 
 
 def test_database_too_new_exits_2(demo_copy, home):
-    con = sqlite3.connect(str(demo_copy))
-    con.execute("INSERT INTO schema_migration (name, applied) VALUES ('0999_future', '2030-01-01')")
-    con.commit()
-    con.close()
+    run_sql(demo_copy, "INSERT INTO schema_migration (name, applied) VALUES ('0999_future', '2030-01-01')")
     result = run(home, "summary", "--db", demo_copy, "--json")
     assert result.returncode == 2
     assert "0999_future" in result.stderr
@@ -270,11 +271,7 @@ def test_summary_json_rooms_default_as_of(demo_file, home):
 
 
 def test_summary_json_rooms_between_rounds(demo_file, home):
-    con = sqlite3.connect(str(demo_file))
-    try:
-        first, second = [r[0] for r in con.execute("SELECT DISTINCT date FROM inspection ORDER BY date")]
-    finally:
-        con.close()
+    first, second = [str(r[0]) for r in run_sql(demo_file, "SELECT DISTINCT date FROM inspection ORDER BY date")]
     assert first < second
     rooms = summary_json(home, demo_file, "--as-of", first)["rooms"]
     assert rooms["meeting_standard"] == 7
@@ -286,13 +283,9 @@ def test_summary_json_rooms_between_rounds(demo_file, home):
 
 def test_summary_json_activities_targets_campaign(demo_file, home):
     data = summary_json(home, demo_file, "--as-of", TODAY_ARG)
-    con = sqlite3.connect(str(demo_file))
-    try:
-        plain = con.execute("SELECT count(*) FROM activity WHERE date >= '2026-01-01' AND date <= ?",
-                            (TODAY_ARG,)).fetchone()[0]
-        expected = con.execute("SELECT sum(expected) FROM target WHERE year = 2026").fetchone()[0]
-    finally:
-        con.close()
+    plain = run_sql(demo_file, "SELECT count(*) FROM activity WHERE date >= '2026-01-01' AND date <= ?",
+                    (TODAY_ARG,))[0][0]
+    expected = run_sql(demo_file, "SELECT sum(expected) FROM target WHERE year = 2026")[0][0]
     assert isinstance(data["activities_this_year"], int)
     assert data["activities_this_year"] > 0
     assert data["activities_this_year"] == plain
@@ -307,12 +300,8 @@ def test_summary_json_activities_targets_campaign(demo_file, home):
 def test_summary_json_activities_as_of_mid_year(demo_file, home):
     whole = summary_json(home, demo_file, "--as-of", TODAY_ARG)
     data = summary_json(home, demo_file, "--as-of", "2026-06-30")
-    con = sqlite3.connect(str(demo_file))
-    try:
-        plain = con.execute("SELECT count(*) FROM activity WHERE date >= '2026-01-01' "
-                            "AND date <= '2026-06-30'").fetchone()[0]
-    finally:
-        con.close()
+    plain = run_sql(demo_file, "SELECT count(*) FROM activity WHERE date >= '2026-01-01' "
+                    "AND date <= '2026-06-30'")[0][0]
     assert 0 < data["activities_this_year"] == plain < whole["activities_this_year"]
     assert data["targets"]["expected"] == whole["targets"]["expected"]
     assert data["targets"]["actual"] < whole["targets"]["actual"]

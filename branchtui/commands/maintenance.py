@@ -214,11 +214,20 @@ def _allowed(args, action: str) -> bool:
         db.close()
 
 
+def _server_url(args) -> str | None:
+    """The URL when --db names a PostgreSQL server (backups by pg_dump, store/pg_maintenance.py)."""
+    from branchtui.store.db import is_url, resolve_target, sqlite_path
+
+    target = resolve_target(args.db)
+    return target if is_url(target) and sqlite_path(target) is None else None
+
+
 def cmd_backup(args) -> int:
     from branchtui.domain import access
-    from branchtui.store.maintenance import backup
+    from branchtui.store import maintenance, pg_maintenance
 
-    path = _file_of(args)
+    backup = pg_maintenance.backup if _server_url(args) else maintenance.backup
+    path = _server_url(args) or _file_of(args)
     if not _allowed(args, access.BACKUP):
         return 1
     target = backup(path, to=Path(args.to) if args.to else None)
@@ -231,6 +240,9 @@ def cmd_restore(args) -> int:
     from branchtui.store.db import StorageError
     from branchtui.store.maintenance import MaintenanceError, restore
 
+    url = _server_url(args)
+    if url:
+        return _restore_server(args, url)
     path = _file_of(args)
     if os.path.lexists(path):
         try:
@@ -255,6 +267,22 @@ def cmd_restore(args) -> int:
         db.close()
     print(_("已从 {source} 恢复").format(source=args.source)
           + (_("；原数据库另存为 {aside}").format(aside=aside) if aside else ""))
+    return 0
+
+
+def _restore_server(args, url: str) -> int:
+    from branchtui.domain import access
+    from branchtui.store.maintenance import MaintenanceError
+    from branchtui.store.pg_maintenance import restore
+
+    if not _allowed(args, access.RESTORE):
+        return 1
+    try:
+        aside = restore(url, Path(args.source))
+    except MaintenanceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(_("已从 {source} 恢复").format(source=args.source) + _("；原数据库另存为 {aside}").format(aside=aside))
     return 0
 
 

@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from branchtui.store.db import database
-from branchtui.store.models import Audit
+from branchtui.store.models import Audit, WriteVersion
 
 # pg_advisory_xact_lock key of the one write gate: b"bt-gate" as an integer.
 WRITE_LOCK_KEY = 0x62742D67617465
@@ -178,6 +178,7 @@ def record(table: str, row_id: int | None, action: str, before: dict | None, aft
         previous = Audit.select(Audit.hash).order_by(Audit.id.desc()).limit(1).scalar() or GENESIS
         values["hash"] = chain_hash(previous, canonical(**values))
         Audit.insert(**values).execute()
+        _count_write()
 
 
 # ------------------------------------------------------------- the writes
@@ -240,13 +241,53 @@ def check_role(model, instance=None) -> None:
     check_model(model, _stored(instance) if instance is not None else None)
 
 
-def store_derived(model, key_field, values: dict, update: dict) -> None:
+def store_derived(model, key_field, values: dict, update: dict, *, prune=None) -> None:
     """Upsert a row of a derived cache (recomputable figures, no record of
-    anyone's): no role and no audit row, since any reader may fill it."""
+    anyone's): no role and no audit row, since any reader may fill it. It never
+    waits for a writer (a reader must not): busy, it raises at once and the
+    caller keeps its figures unstored. ``prune``: rows of the cache to drop."""
     if not getattr(model._meta, "derived", False):
         raise RuntimeError(f"{model.__name__} is not a derived cache")
-    with database.atomic():
+    with _no_waiting():
         model.insert(**values).on_conflict(conflict_target=[key_field], update=update).execute()
+        if prune is not None:
+            model.delete().where(prune).execute()
+
+
+def _count_write() -> None:
+    """One more write: remembered figures stop holding when this transaction
+    commits (a counter, not MAX(audit.id): PostgreSQL commits out of id order)."""
+    WriteVersion.update(n=WriteVersion.n + 1).where(WriteVersion.id == 1).execute()
+
+
+class _no_waiting:
+    """A write transaction that gives up at once rather than wait for a writer."""
+
+    def __enter__(self):
+        engine = database.obj
+        self._sqlite = isinstance(engine, SqliteDatabase)
+        if self._sqlite:
+            self._timeout = database.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+            database.execute_sql("PRAGMA busy_timeout = 0")
+        try:
+            self._txn = database.atomic()
+            self._txn.__enter__()
+            if isinstance(engine, PostgresqlDatabase):
+                database.execute_sql("SET LOCAL lock_timeout = '20ms'")
+        except BaseException:
+            self._restore()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            return self._txn.__exit__(*exc)
+        finally:
+            self._restore()
+
+    def _restore(self):
+        if self._sqlite:
+            database.execute_sql(f"PRAGMA busy_timeout = {int(self._timeout)}")
 
 
 def save_named(instance, values: dict, before: dict | None = None, *, clash_field: str,

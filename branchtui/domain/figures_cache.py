@@ -1,9 +1,15 @@
 """The overview's figures, remembered until the next write.
 
-Computing the loan book of a district takes a second or more; every write
-leaves an audit row, so the newest audit id tells whether remembered
-figures still hold. Any session may compute and store them; one that cannot
-write (a read-only file, a busy database) just computes.
+Computing the loan book of a district takes a second or more. Every write
+increments one counter row (``write_version``) in its own transaction, so
+the counter is seen in commit order on both stores, and figures computed in
+one snapshot together with the counter hold exactly while it stands still.
+
+Reading never waits on a writer: the figures are stored only when the write
+lock is free at once (SQLite: BEGIN IMMEDIATE with no busy wait; PostgreSQL:
+a lock timeout of a few milliseconds); otherwise, or on a read-only file,
+they are just computed. Rows of older counts, and all but the newest
+``KEEP`` of the current one, are pruned whenever figures are stored.
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ import logging
 from dataclasses import asdict, fields
 from decimal import Decimal
 
-from peewee import fn
+from peewee import PostgresqlDatabase, SqliteDatabase
 
 from branchtui import __version__
-from branchtui.store.models import Audit, FiguresCache
+from branchtui.store.db import database
+from branchtui.store.models import FiguresCache, WriteVersion
 
 log = logging.getLogger(__name__)
 
@@ -56,27 +63,55 @@ def _build(cls, data: dict):
     return cls(**values)
 
 
-def newest_audit_id() -> int:
-    return Audit.select(fn.MAX(Audit.id)).scalar() or 0
+KEEP = 16
+
+
+def write_count() -> int:
+    return WriteVersion.select(WriteVersion.n).where(WriteVersion.id == 1).scalar() or 0
+
+
+def _snapshot():
+    """A read transaction: the counter and the figures from one consistent state."""
+    engine = database.obj
+    if isinstance(engine, SqliteDatabase):
+        return database.atomic(lock_type="DEFERRED")  # never the write lock
+    if isinstance(engine, PostgresqlDatabase):
+        return database.atomic(isolation_level="REPEATABLE READ")
+    return database.atomic()
 
 
 def remembered(kind: str, as_of: dt.date, compute, cls):
     """``compute()``'s result for ``as_of``, from the cache while nothing was written since."""
     key = f"{kind}:{__version__}:{as_of.isoformat()}"
-    mark = newest_audit_id()
-    row = FiguresCache.get_or_none(FiguresCache.key == key)
-    if row is not None and row.audit_id == mark:
+    row = (FiguresCache.select(FiguresCache.payload)
+           .where((FiguresCache.key == key) & (FiguresCache.version == write_count())).first())
+    if row is not None:
         try:
             return _build(cls, json.loads(row.payload, object_hook=_decode))
         except (KeyError, TypeError, ValueError) as exc:  # an older layout: compute afresh
             log.info("figures cache %s unusable: %s", key, exc)
-    result = compute()
+    if database.transaction_depth() > 0:  # inside someone's transaction: its state, not ours to keep
+        return compute()
+    with _snapshot():
+        version = write_count()
+        result = compute()
+    _store(key, version, result)
+    return result
+
+
+def _store(key: str, version: int, result) -> None:
     try:
         payload = json.dumps(asdict(result), default=_encode, ensure_ascii=False)
         from branchtui.domain.audit import store_derived
 
-        store_derived(FiguresCache, FiguresCache.key, {"key": key, "audit_id": mark, "payload": payload},
-                      {FiguresCache.audit_id: mark, FiguresCache.payload: payload})
-    except Exception as exc:  # read-only file, busy database: the figures are right anyway
+        newest = (FiguresCache.select(FiguresCache.key).where(FiguresCache.version == version)
+                  .order_by(FiguresCache.stored_at.desc()).limit(KEEP))
+        now = dt.datetime.now()
+        # Older counts can never match again; a newer one stored by a faster reader stays.
+        store_derived(FiguresCache, FiguresCache.key,
+                      {"key": key, "version": version, "payload": payload, "stored_at": now},
+                      {FiguresCache.version: version, FiguresCache.payload: payload, FiguresCache.stored_at: now},
+                      prune=(FiguresCache.version < version)
+                      | ((FiguresCache.version == version) & FiguresCache.key.not_in(newest)))
+    except Exception as exc:  # busy, read-only, full: the figures are right anyway
         log.info("figures cache not stored: %s", exc)
-    return result

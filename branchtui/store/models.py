@@ -442,16 +442,27 @@ ALL_MODELS += [User, UserKey]
 
 
 class FiguresCache(BaseModel):
-    """Computed overview figures, valid while no audit row is newer than
-    ``audit_id`` (every write leaves one). JSON, never pickle: the file is
-    shared, and a cache must not be a way to run code in another session."""
+    """Computed overview figures, valid while the write counter still stands
+    at ``version`` (migration 0010). JSON, never pickle: the file is shared,
+    and a cache must not be a way to run code in another session."""
 
     key = CharField(max_length=100, primary_key=True)
-    audit_id = BigIntegerField()
+    version = BigIntegerField()
+    stored_at = DateTimeField(default=datetime.datetime.now)
     payload = TextField()
 
     class Meta:
         derived = True  # recomputable: written by audit.store_derived, without the gate
 
 
-ALL_MODELS.append(FiguresCache)
+class WriteVersion(BaseModel):
+    """One row (id 1) whose ``n`` every write increments in its own transaction."""
+
+    id = IntegerField(primary_key=True)
+    n = BigIntegerField(default=0)
+
+    class Meta:
+        table_name = "write_version"
+
+
+ALL_MODELS += [FiguresCache, WriteVersion]

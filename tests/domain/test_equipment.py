@@ -58,7 +58,7 @@ def test_save_equipment_with_audit(room, items):
 def test_cost_in_wan_stored_in_fen(db, room, items):
     piece = save_equipment(piece_data(room.id, items["电话"].id, cost="0.03万"), today=TODAY)
     assert get_equipment(piece.id).cost == Decimal("300.00")
-    raw = db.execute_sql("SELECT cost FROM equipment WHERE id = ?", (piece.id,)).fetchone()[0]
+    raw = db.execute_sql(f"SELECT cost FROM equipment WHERE id = {db.param}", (piece.id,)).fetchone()[0]
     assert raw == 30000
 
 

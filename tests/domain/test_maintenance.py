@@ -393,6 +393,7 @@ def test_check_database_on_an_empty_database(db):
     assert check_database(TODAY) == []
 
 
+@pytest.mark.sqlite_only  # corrupts the file with foreign keys switched off
 def test_check_database_reports_each_corruption(demo_db):
     from branchtui.domain.loans.repayments import reverse_repayment
     from branchtui.store.models import Branch, Loan, Member, Repayment, StandardItem

@@ -81,7 +81,7 @@ def test_build_cost_in_wan_stored_in_fen(db, branch):
     room = save_room(room_data(branch.id, build_cost="1.6万"))
     assert get_room(room.id).build_cost == Decimal("16000.00")
     assert str(get_room(room.id).build_cost) == "16000.00"
-    raw = db.execute_sql("SELECT build_cost FROM room WHERE id = ?", (room.id,)).fetchone()[0]
+    raw = db.execute_sql(f"SELECT build_cost FROM room WHERE id = {db.param}", (room.id,)).fetchone()[0]
     assert raw == 1600000
 
 

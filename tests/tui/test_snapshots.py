@@ -3,7 +3,16 @@ of a fixed day). Update with: .venv/bin/python -m pytest tests/tui/test_snapshot
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import settle
+
+
+@pytest.fixture(scope="session")
+def store():
+    """A screen is drawn the same from either store: snapshots on SQLite only
+    (their names stay as they are); the Pilot flows run on both."""
+    return "sqlite"
 
 
 async def _settled(pilot):
