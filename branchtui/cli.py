@@ -91,7 +91,7 @@ def cmd_copy(args) -> int:
     from peewee import OperationalError
 
     from branchtui.domain.errors import DomainError
-    from branchtui.store.copy import CopyError, copy_between
+    from branchtui.domain.copy import CopyError, copy_between
 
     try:
         report, problems = copy_between(args.source, args.target, args.as_of or dt.date.today())

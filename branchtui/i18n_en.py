@@ -1158,7 +1158,7 @@ CATALOG: dict[str, str] = {
     "审计链头 {hash}  共 {n} 行": "Audit chain head {hash}  {n} rows",
     "审计记录（只读 · 仅本支部）": "Audit trail (read only · own branch)",
     "审计记录（只读 · 不含个人记录）": "Audit trail (read only · no personal records)",
-    # ------------------------------------------------------------ store/copy.py
+    # ------------------------------------------------------------ domain/copy.py
     "目标数据库已有数据（{tables}），未复制：请用一个空数据库。":
         "The target database already holds records ({tables}); nothing copied: use an empty database.",
     "{table}：源 {expected} 行，目标 {found} 行": "{table}: {expected} rows in the source, {found} in the target",

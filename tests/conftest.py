@@ -53,7 +53,7 @@ class PgServer:
 
     One database ``bt_<hex>`` is migrated once; copies of its rows (``seed_empty``)
     and of the demo town's (``seed_demo``, copied from the SQLite demo by
-    ``branchtui.store.copy``) are kept in schemas of their own, and each test
+    ``branchtui.domain.copy``) are kept in schemas of their own, and each test
     starts from one of them: every table emptied and refilled, sequences set
     back. Measured on the CI machine: 0.3 s, against 0.4 s for CREATE DATABASE
     … TEMPLATE plus 2–4 s for the DROP DATABASE after it, and 1.4 s for
@@ -158,7 +158,7 @@ class PgServer:
             self._start()
         if kind not in self.seeds:
             self._reset("empty")
-            from branchtui.store.copy import copy_database
+            from branchtui.domain.copy import copy_database
             from branchtui.store.db import open_database
 
             source, target = open_database(demo_file()), open_database(self.work_url)

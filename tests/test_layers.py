@@ -36,6 +36,11 @@ KNOWN_CYCLES = {
         "the cache rebuilds summary's dataclasses by name",
     frozenset({"branchtui.tui.screens.loan_detail", "branchtui.tui.screens.loans"}):
         "loan_detail borrows loans.money(); loans opens loan_detail",
+    frozenset({"branchtui.cli", "branchtui.commands.doctor", "branchtui.commands.maintenance",
+               "branchtui.commands.ssh", "branchtui.commands.users"}):
+        "a forced SSH command is parsed again with the CLI's own parser and dispatched by it",
+    frozenset({"branchtui.tui.app", "branchtui.tui.palette"}):
+        "the palette lists the app's areas; the app opens the palette",
     frozenset({"branchtui.io.imports", "branchtui.io.loan_import"}):
         "plan_import/apply_import hand the loans kind to loan_import, which reuses the row reader",
 }

@@ -33,7 +33,7 @@ def town(pg_server, demo_template):
         pytest.skip(f"PostgreSQL: {reason}")
     if not shutil.which("pg_dump"):
         pytest.skip("pg_dump is not installed (postgresql-client)")
-    from branchtui.store.copy import copy_database
+    from branchtui.domain.copy import copy_database
     from branchtui.store.db import open_database
 
     name = pg_server.create()

@@ -111,12 +111,11 @@ class BranchApp(OrderedKeys, App):
         from logging.handlers import RotatingFileHandler
         from pathlib import Path
 
-        from branchtui.store.db import database
+        from branchtui.domain.storage import sqlite_file
 
         try:
-            target = getattr(database.obj, "database", None)
-            if database.obj is not None and type(database.obj).__name__.startswith("Sqlite") \
-                    and target and target != ":memory:":
+            target = sqlite_file()
+            if target:
                 path = Path(target).with_name("branchtui.log")
             else:
                 from platformdirs import user_log_path
