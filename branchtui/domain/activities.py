@@ -37,7 +37,10 @@ def add_kind(name: str) -> ActivityKind:
 
 def members_in_good_standing(branch_id: int) -> int:
     """The members a branch meeting expects: its members in good standing."""
-    return Member.select().where((Member.branch == branch_id) & (Member.status == "正常")).count()
+    branch = record_id(branch_id)
+    if branch is None:  # names no branch: no members
+        return 0
+    return Member.select().where((Member.branch == branch) & (Member.status == "正常")).count()
 
 
 def validate_activity(data: Mapping[str, Any], *, today: dt.date | None = None) -> dict:

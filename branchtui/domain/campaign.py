@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, NotFound
-from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_int
+from branchtui.domain.parse import clean_text, parse_choice, parse_date, parse_int, record_id
 from branchtui.i18n import _
 from branchtui.store.models import (Branch, Campaign, CampaignBranch, CampaignPhase, Member, Problem,
                                     Survey)
@@ -23,7 +23,18 @@ def current_campaign() -> Campaign | None:
 
 
 def phases_of(campaign_id: int) -> list[CampaignPhase]:
-    return list(CampaignPhase.select().where(CampaignPhase.campaign == campaign_id).order_by(CampaignPhase.position))
+    campaign = record_id(campaign_id)
+    if campaign is None:  # names no campaign: no phases
+        return []
+    return list(CampaignPhase.select().where(CampaignPhase.campaign == campaign).order_by(CampaignPhase.position))
+
+
+def _campaign_id(campaign_id) -> int:
+    """The id of the campaign ``campaign_id`` names, or NotFound."""
+    campaign = record_id(campaign_id)
+    if campaign is None or not Campaign.select().where(Campaign.id == campaign).exists():
+        raise NotFound(_("所选{label}不存在").format(label=_("活动")))
+    return campaign
 
 
 def create_campaign(data: Mapping[str, Any], phases: list[Mapping[str, Any]]) -> Campaign:
@@ -71,7 +82,7 @@ def record_phase(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | 
         audit.check_role(CampaignPhase)
         c = Collector()
         phase = c.ref("phase", CampaignPhase, data.get("phase"), _("请选择阶段"))
-        if phase is not None and phase.campaign_id != campaign_id:
+        if phase is not None and phase.campaign_id != record_id(campaign_id):
             c.add("phase", _("所选阶段不属于本次活动"))
         c.raise_if_any()
         a_start = c.take("actual_start", parse_date, data.get("actual_start"), "actual_start", "实际开始",
@@ -110,6 +121,7 @@ def set_branch_progress(campaign_id: int, data: Mapping[str, Any], *, today: dt.
     today = today or dt.date.today()
     with audit.transaction():
         audit.check_role(CampaignBranch)
+        campaign_id = _campaign_id(campaign_id)
         c = Collector()
         branch = c.ref("branch", Branch, data.get("branch"), _("请选择支部"))
         phases = phases_of(campaign_id)
@@ -162,8 +174,9 @@ def add_survey(campaign_id: int, data: Mapping[str, Any], *, today: dt.date | No
 
 def save_problem(campaign_id: int, data: Mapping[str, Any], *, problem_id: int | None = None) -> Problem:
     with audit.transaction():
+        campaign_id = _campaign_id(campaign_id)
         if problem_id:
-            problem = Problem.get_or_none((Problem.id == problem_id) & (Problem.campaign == campaign_id))
+            problem = Problem.get_or_none((Problem.id == record_id(problem_id)) & (Problem.campaign == campaign_id))
             if problem is None:
                 raise NotFound(_("问题记录不存在（可能已被他人删除）"))
         else:

@@ -92,15 +92,24 @@ def check_owner_of_server(db) -> None:
                 role=role, login=os_login()))
 
 
+_LOGIN_MAX = 64  # access.LOGIN_MAX (not imported: access imports this module)
+
+
 def assume(login: str) -> None:
     """Act as ``login`` for the rest of the process, once the owner check has
     passed. Once users are registered, the name must be one of them."""
     global _assumed
     from branchtui.store.models import User
 
+    if login is not None and not isinstance(login, str):  # only a typed name can name a login
+        raise IdentityRefused(_("--as 需要一个登录名"))
     login = (login or "").strip()
     if not login:
         raise IdentityRefused(_("--as 需要一个登录名"))
+    if len(login) > _LOGIN_MAX:
+        raise IdentityRefused(_("登录名最长 {n} 个字符").format(n=_LOGIN_MAX))
+    if any(ch.isspace() or not ch.isprintable() for ch in login):
+        raise IdentityRefused(_("登录名不能含空格或控制字符"))
     if User.select().exists() and not User.select().where(User.login == login).exists():
         raise IdentityRefused(_("用户“{login}”未登记").format(login=login))
     _assumed = login

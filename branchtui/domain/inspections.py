@@ -11,7 +11,7 @@ from peewee import IntegrityError
 
 from branchtui.domain import audit
 from branchtui.domain.errors import Collector, ValidationError
-from branchtui.domain.parse import clean_text, parse_date
+from branchtui.domain.parse import clean_text, parse_date, record_id
 from branchtui.domain.standards import get_standard
 from branchtui.i18n import _
 from branchtui.store.models import Inspection, InspectionResult, Room, StandardItem
@@ -102,8 +102,11 @@ def history(room_id: int, limit: int = 50) -> list[InspectionRow]:
     """A room's inspections, newest first, with what failed each time."""
     from branchtui.store.models import Standard
 
+    room = record_id(room_id)
+    if room is None:  # names no room: no inspections
+        return []
     inspections = list(Inspection.select(Inspection, Standard).join(Standard)
-                       .where(Inspection.room == room_id)
+                       .where(Inspection.room == room)
                        .order_by(Inspection.date.desc(), Inspection.id.desc()).limit(limit))
     if not inspections:
         return []

@@ -45,4 +45,7 @@ def save_rule(data: Mapping[str, Any], *, rule_id: int | None = None,
 
 
 def rules_of(room_id: int) -> list[RoomRule]:
-    return list(RoomRule.select().where(RoomRule.room == room_id).order_by(RoomRule.id))
+    room = record_id(room_id)
+    if room is None:  # names no room: no rules
+        return []
+    return list(RoomRule.select().where(RoomRule.room == room).order_by(RoomRule.id))

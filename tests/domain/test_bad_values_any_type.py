@@ -61,6 +61,26 @@ NOT_USER_DATA = {
     "search.name_condition", "pinyin.search_keys", "idcard.make_id_number", "members.add_years",
     "members.is_probationary", "loans.arrears.bucket_of", "loans.subsidy.quarter_of", "loans.policy.policy_on",
     "activities.attendance", "campaign.create_campaign",
+    # Rows, models, databases and audit records the program built itself.
+    "access.audit_scope", "access.branch_of_values", "access.check_model", "access.mask_change",
+    "audit.chain_hash", "audit.canonical", "audit.check_role", "audit.delete_audited", "audit.store_derived",
+    "copy.copy_database", "copy.verify_copy",
+    # the administrator's `copy --from --to` arguments, handed over by argparse as strings
+    "copy.copy_between",
+    # The program's own files and server connection, checked before anything is read.
+    "identity.check_owner_of_file", "identity.check_owner_of_server",
+    # Key rows already parsed and stored; the authorized_keys block the program writes.
+    "keys.add_key_in_transaction", "keys.authorized_lines", "keys.write_block", "keys.key_line",
+    "keys.split_block", "keys.forced_command",
+    # Loan history arithmetic over terms, events and entries read from the database.
+    "loans.history.accrued_interest", "loans.history.base_schedule", "loans.history.effective",
+    "loans.history.month_index", "loans.history.prepayment_split", "loans.history.reschedule",
+    "loans.history.schedule_on", "loans.history.state_on",
+    # A stored policy, a stored loan; locked_loan only inside the write gate with an id already checked.
+    "loans.service.extension_rule", "loans.service.terms_of", "loans.service.locked_loan",
+    "loans.repayments.due_on",
+    # The clock's own now.
+    "sessions.others_online",
 }
 
 

@@ -248,7 +248,7 @@ def test_change_state_only_along_transitions(world, source):
         assert source in errors["state"] and target in errors["state"]
 
 
-def test_get_missing_loan():
+def test_get_missing_loan(db):
     with pytest.raises(NotFound):
         get_loan(424242)
 
