@@ -56,7 +56,6 @@ def test_eight_processes_open_one_brand_new_file(tmp_path):
 
 
 def test_eight_processes_upgrade_one_old_file(tmp_path, monkeypatch):
-    from branchtui.domain.branches import create_branch
     from branchtui.store.db import open_database
 
     old = tmp_path / "old-migrations"
@@ -65,12 +64,16 @@ def test_eight_processes_upgrade_one_old_file(tmp_path, monkeypatch):
         shutil.copy(migrate_mod.MIGRATIONS_DIR / f"{name}.py", old / f"{name}.py")
     monkeypatch.setattr(migrate_mod, "MIGRATIONS_DIR", old)
     path = tmp_path / "town.db"
-    db = open_database(path)
-    import datetime as dt
-
-    create_branch({"name": "居民一支部"}, today=dt.date(2026, 1, 1))
-    db.close()
+    open_database(path).close()
     monkeypatch.undo()
+    # One branch, written in the old schema's own terms: today's domain code
+    # writes today's columns (the audit chain's hash, 0007) and cannot run here.
+    con = sqlite3.connect(str(path))
+    with con:
+        con.execute("INSERT INTO committee (name) VALUES ('社区党委')")
+        con.execute("INSERT INTO branch (committee_id, name, name_pinyin, name_initials, community, phone, notes)"
+                    " VALUES (1, '居民一支部', 'juminyizhibu', 'jmyzb', '', '', '')")
+    con.close()
     assert len(_history(path)) == 3
 
     results = _open_all_at_once(path)

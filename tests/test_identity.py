@@ -41,7 +41,7 @@ def test_identity_ignores_logname_user_and_branchtui_user(monkeypatch):
 
 def test_logname_does_not_make_a_boss(tmp_path):
     db = tmp_path / "town.db"
-    run("user", "add", ME, "--role", "admin", "--db", str(db))
+    run("init", "--db", str(db))  # makes us (ME) its admin
     env = {"LOGNAME": "boss", "USER": "boss", "BRANCHTUI_USER": "boss"}
     run("user", "add", "mallory", "--role", "viewer", "--db", str(db), env=env)
     assert ("boss", "app_user") not in audit_logins(db)
@@ -50,20 +50,20 @@ def test_logname_does_not_make_a_boss(tmp_path):
 
 def test_as_is_honoured_for_the_owner_of_the_file(tmp_path):
     db = tmp_path / "town.db"
-    run("user", "list", "--db", str(db))  # creates the file, owned by us
-    run("user", "add", "admin1", "--role", "admin", "--db", str(db), "--as", "admin1")
+    run("init", "--db", str(db))  # creates the file, owned by us; we are its admin
+    run("user", "add", "admin1", "--role", "admin", "--db", str(db), "--as", ME)
     run("user", "add", "kan", "--role", "viewer", "--db", str(db), "--as", "admin1")
     refused = run("user", "add", "x", "--role", "viewer", "--db", str(db), "--as", "kan", check=False)
     assert refused.returncode == 1 and "管理员" in refused.stderr
-    assert [login for login, table in audit_logins(db) if table == "app_user"] == ["admin1", "admin1", "kan"]
+    assert [login for login, table in audit_logins(db) if table == "app_user"] == [ME, ME, "admin1", "kan"]
     unknown = run("summary", "--db", str(db), "--as", "stranger", check=False)
     assert unknown.returncode == 1 and "未登记" in unknown.stderr
 
 
 def test_as_is_refused_when_not_running_as_the_owner(tmp_path):
     db = tmp_path / "town.db"
-    run("user", "list", "--db", str(db))  # creates the file, owned by us
-    run("user", "add", "admin1", "--role", "admin", "--db", str(db), "--as", "admin1")
+    run("init", "--db", str(db))  # creates the file, owned by us; we are its admin
+    run("user", "add", "admin1", "--role", "admin", "--db", str(db))
     if os.geteuid() == 0:
         os.chown(db, 65534, 65534)  # the data belongs to another account now
         for suffix in ("-wal", "-shm"):

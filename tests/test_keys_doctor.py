@@ -66,9 +66,9 @@ def test_user_add_with_key_writes_the_block_and_removal_takes_the_line_away(tmp_
     db = tmp_path / "town.db"
     keys_file = Path(os.environ["BRANCHTUI_AUTHORIZED_KEYS"])
     keys_file.write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOwn3rZp2s7bnl2VHh8I7i1zrLBrL6kLgJV4mjn3mC5B admin@laptop\n")
-    run("user", "list", "--db", str(db))
+    run("init", "--db", str(db))  # we (ME) are its first admin
     admin, zhang, kan = new_key(tmp_path, "admin"), new_key(tmp_path, "zhangcf"), new_key(tmp_path, "kan")
-    run("user", "add", "admin1", "--role", "admin", "--key", admin, "--db", str(db), "--as", "admin1")
+    run("user", "add", "admin1", "--role", "admin", "--key", admin, "--db", str(db))
     forced = ("--db", str(db), "--as", "admin1")
     run("user", "add", "zhangcf", "--role", "viewer", "--key", zhang, *forced)
     run("user", "key", "add", "zhangcf", kan, *forced)
@@ -111,9 +111,8 @@ def test_doctor_reports_a_wrong_mode_a_missing_key_block_and_a_stale_backup(tmp_
     db = home / "town.db"
     config = tmp_path / "sshd_config"
     config.write_text(SSHD_GOOD.format(account=ME))
-    run("user", "list", "--db", str(db))
-    run("user", "add", "admin1", "--role", "admin", "--key", new_key(tmp_path, "admin"), "--db", str(db),
-        "--as", "admin1")
+    run("init", "--db", str(db))  # we (ME) are its first admin
+    run("user", "add", "admin1", "--role", "admin", "--key", new_key(tmp_path, "admin"), "--db", str(db))
     run("backup", "--db", str(db), "--as", "admin1")
     doctor = ("doctor", "--db", str(db), "--sshd-config", str(config))
     healthy = run(*doctor)
