@@ -116,7 +116,9 @@ def _user(login: str) -> User:
 
 def add_key_in_transaction(user: User, key: PublicKey) -> None:
     """Register ``key`` for ``user`` inside the caller's ``audit.transaction``:
-    the clash check reads what the database holds now."""
+    the clash check reads what the database holds now. Written through the
+    gate (``audit.save_audited``), the administrator's alone."""
+    access.require(access.MANAGE_USERS, None, table=KEY_TABLE)
     owner = (User.select(User.login).join(UserKey, on=(UserKey.user == User.id))
              .where(UserKey.blob == key.blob).scalar())
     if owner is not None:
@@ -124,23 +126,24 @@ def add_key_in_transaction(user: User, key: PublicKey) -> None:
             raise ValidationError("key", _("这把公钥已登记给 {login}").format(login=owner))
         raise ValidationError("key", _("这把公钥已登记给另一位用户（{login}），一把钥匙只能属于一个人").format(
             login=owner))
-    row = UserKey.create(user=user, kind=key.kind, blob=key.blob, comment=key.comment,
-                         fingerprint=key.fingerprint, created=dt.datetime.now())
-    audit.record(KEY_TABLE, row.id, "create", None,
-                 {"login": user.login, "kind": key.kind, "fingerprint": key.fingerprint, "comment": key.comment})
+    audit.save_audited(UserKey(user=user, kind=key.kind, blob=key.blob, comment=key.comment,
+                               fingerprint=key.fingerprint, created=dt.datetime.now()))
 
 
-def _delete_key_in_transaction(row: UserKey, login: str) -> None:
-    before = {"login": login, "kind": row.kind, "fingerprint": row.fingerprint, "comment": row.comment}
-    row.delete_instance()
-    audit.record(KEY_TABLE, row.id, "delete", before, None)
+def _delete_key_in_transaction(row: UserKey) -> None:
+    """Unregister ``row`` through the gate, inside the caller's transaction."""
+    audit.delete_audited(row)
 
 
-def add_user(login: str, role: str, branch_name: str | None, keys: list[str]) -> access.UserRow:
+def add_user(login: str, role: str, branch_name: str | None, keys: list[str] | None) -> access.UserRow:
     """Register a user and their keys at once: all of it, or nothing."""
     from peewee import IntegrityError
 
     access.require(access.MANAGE_USERS, None, table=access.USER_TABLE)
+    if keys is None:
+        keys = []
+    if not isinstance(keys, (list, tuple)):
+        raise ValidationError("key", _("公钥应为一行：类型 Base64 [备注]，如 ssh-ed25519 AAAA… zhangcf@pc"))
     parsed = [parse_key(text) for text in keys]
     try:
         with audit.transaction():
@@ -181,7 +184,7 @@ def remove_key(login: str, which: str) -> KeyRow:
         row = query.first()
         if row is None:
             raise NotFound(_("{login} 没有这把公钥").format(login=user.login))
-        _delete_key_in_transaction(row, user.login)
+        _delete_key_in_transaction(row)
     return KeyRow(user.login, row.kind, row.fingerprint, row.comment, row.created)
 
 
@@ -191,7 +194,7 @@ def remove_user(login: str) -> None:
     with audit.transaction():
         user = User.get_or_none(User.login == str(login or "").strip())
         for row in (UserKey.select().where(UserKey.user == user.id) if user else []):
-            _delete_key_in_transaction(row, user.login)
+            _delete_key_in_transaction(row)
         access.remove_user(login)
 
 
