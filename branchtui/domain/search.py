@@ -16,7 +16,8 @@ def normalize_query(query) -> str:
 
     if query is not None and not isinstance(query, str):
         raise ValidationError("query", _("查找内容应为文字"))
-    text = "".join((query or "").split())
+    # Control characters (NUL above all, which PostgreSQL refuses in text) cannot be typed into a name.
+    text = "".join(ch for ch in "".join((query or "").split()) if ch.isprintable())
     if len(text) > MAX_QUERY:
         raise ValidationError("query", _("查找内容太长：最多 {n} 个字").format(n=MAX_QUERY))
     return text
