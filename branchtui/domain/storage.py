@@ -12,6 +12,10 @@ def sqlite_file() -> str | None:
     """The open SQLite file's path, None for a server database (or none open)."""
     engine = database.obj
     target = getattr(engine, "database", None)
-    if isinstance(engine, SqliteDatabase) and target and target != ":memory:":
-        return target
-    return None
+    if not (isinstance(engine, SqliteDatabase) and target and target != ":memory:"):
+        return None
+    if target.startswith("file:"):  # a read-only file is opened as a URI: file:/path?mode=ro
+        from urllib.parse import unquote, urlsplit
+
+        return unquote(urlsplit(target).path)
+    return target
